@@ -1,0 +1,67 @@
+package cmdutil
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ctlops/ctl/internal/exitcode"
+)
+
+// Passthrough marks a command whose exit code is its child's; ctl's own
+// failures there exit 255.
+const Passthrough = "ctl/passthrough"
+
+// MarkPassthrough annotates cmd.
+func MarkPassthrough(cmd *cobra.Command) {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[Passthrough] = "true"
+}
+
+// IsPassthrough reports whether cmd passes its child's exit code through.
+func IsPassthrough(cmd *cobra.Command) bool {
+	return cmd != nil && cmd.Annotations[Passthrough] == "true"
+}
+
+// SplitDash splits args into those before `--` and the command after it.
+func SplitDash(cmd *cobra.Command, args []string) (before, after []string) {
+	if i := cmd.ArgsLenAtDash(); i >= 0 {
+		return args[:i], args[i:]
+	}
+	return args, nil
+}
+
+// EnvArg validates `ENV [-- CMD...]`: exactly one environment before the
+// dash; requireCmd demands a command after it.
+func EnvArg(requireCmd bool) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		before, after := SplitDash(cmd, args)
+		switch {
+		case len(before) == 0:
+			return exitcode.Usagef("missing environment name (see `ctl env list`)")
+		case len(before) > 1 && cmd.ArgsLenAtDash() < 0 && requireCmd:
+			return exitcode.Usagef("put the command after --: ctl %s %s -- %s", cmd.Name(), before[0], strings.Join(before[1:], " "))
+		case len(before) > 1:
+			return exitcode.Usagef("expected one environment name, got %q", strings.Join(before, " "))
+		case requireCmd && len(after) == 0:
+			return exitcode.Usagef("missing command after --: ctl %s %s -- COMMAND [ARG...]", cmd.Name(), before[0])
+		}
+		return nil
+	}
+}
+
+// CompleteEnvs completes environment names from the configuration.
+func CompleteEnvs(f *Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveDefault
+		}
+		cfg, err := f.Config()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return cfg.Names(), cobra.ShellCompDirectiveNoFileComp
+	}
+}

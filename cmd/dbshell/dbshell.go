@@ -1,0 +1,98 @@
+// Package dbshell implements `ctl dbshell ENV`.
+package dbshell
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/shells"
+	"github.com/ctlops/ctl/targets"
+)
+
+// Options are the inputs of `ctl dbshell`.
+type Options struct {
+	IO          *iostreams.IOStreams
+	Target      func(string) (targets.Target, error)
+	Environ     func() []string
+	LookPath    func(string) (string, error)
+	Env         string
+	Args        []string
+	ReadOnly    bool
+	NoPreflight bool
+	Timeout     time.Duration
+}
+
+// NewCmdDBShell builds the command; runF replaces the run in tests.
+func NewCmdDBShell(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Target: f.Target, Environ: f.Environ, LookPath: f.LookPath}
+	cmd := &cobra.Command{
+		Use:   "dbshell <env> [-- <psql argument>...]",
+		Short: "Open psql (or sqlite3) on an environment's database",
+		Long: `Find the environment's database and open its client. On the local
+environment the URL comes from $DATABASE_URL, then the project's .env,
+then database.url in ctl.yaml, then Django's own DATABASES['default'].
+
+For PostgreSQL, ctl first connects with pgx so that a wrong password, an
+unreachable server or a missing database gets a clear error, then starts
+psql with the password in psql's environment: never in its arguments,
+never in a file. The exit code is psql's; ctl's own failures exit 255.`,
+		Example: `  $ ctl dbshell local
+  $ ctl dbshell local -- -c 'select count(*) from inventory_widget'
+  $ ctl dbshell local --read-only`,
+		Args:              cmdutil.EnvArg(false),
+		ValidArgsFunction: cmdutil.CompleteEnvs(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			before, after := cmdutil.SplitDash(cmd, args)
+			opts.Env, opts.Args = before[0], after
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.ReadOnly, "read-only", false, "Open a read-only session (default_transaction_read_only=on; sqlite3 -readonly)")
+	cmd.Flags().BoolVar(&opts.NoPreflight, "no-preflight", false, "Skip the pgx connection check before psql starts")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 5*time.Second, "How long to wait for the database to answer")
+	cmdutil.MarkPassthrough(cmd)
+	return cmd
+}
+
+// Run resolves the database and opens the shell.
+func Run(ctx context.Context, opts *Options) error {
+	t, err := opts.Target(opts.Env)
+	if err != nil {
+		return err
+	}
+	db, closeDB, err := t.Database(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = closeDB() }()
+	if db.Engine == "postgres" && !opts.NoPreflight {
+		if err := shells.Preflight(ctx, db, opts.Timeout); err != nil {
+			return err
+		}
+	}
+	if opts.IO.IsStderrTTY() {
+		cs := opts.IO.ColorScheme()
+		where := db.Addr() + "/" + db.Name
+		if db.Engine == "sqlite" {
+			where = db.Name
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s %s %s\n", cs.SuccessIcon(), cs.Bold(opts.Env), where, cs.Muted("(credentials from "+db.Source+")"))
+	}
+	code, err := shells.RunDBShell(shells.DBShellOptions{
+		DB: db, Args: opts.Args, ReadOnly: opts.ReadOnly,
+		Stdin: opts.IO.In, Stdout: opts.IO.Out, Stderr: opts.IO.ErrOut,
+		Environ: opts.Environ, LookPath: opts.LookPath,
+	})
+	if err != nil {
+		return err
+	}
+	return cmdutil.CodeError(code)
+}

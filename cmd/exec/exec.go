@@ -1,0 +1,56 @@
+// Package exec implements `ctl exec ENV -- CMD [ARG...]`.
+package exec
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/targets"
+)
+
+// Options are the inputs of `ctl exec`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Target  func(string) (targets.Target, error)
+	Env     string
+	Command []string
+}
+
+// NewCmdExec builds the command; runF replaces the run in tests.
+func NewCmdExec(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Target: f.Target}
+	cmd := &cobra.Command{
+		Use:   "exec <env> -- <command> [<arg>...]",
+		Short: "Run a command in an environment's app",
+		Long: `Run one command, without a shell, where the app runs: on the local
+environment in the project directory with the project's .env loaded.
+Scripts can trust the exit code: it is the command's; ctl's own failures
+exit 255.`,
+		Example: `  $ ctl exec local -- python3 manage.py check
+  $ ctl exec local -- env`,
+		Args:              cmdutil.EnvArg(true),
+		ValidArgsFunction: cmdutil.CompleteEnvs(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			before, after := cmdutil.SplitDash(cmd, args)
+			opts.Env, opts.Command = before[0], after
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmdutil.MarkPassthrough(cmd)
+	return cmd
+}
+
+// Run runs the command.
+func Run(ctx context.Context, opts *Options) error {
+	t, err := opts.Target(opts.Env)
+	if err != nil {
+		return err
+	}
+	return cmdutil.RunInTarget(ctx, opts.IO, t, opts.Command)
+}

@@ -1,0 +1,62 @@
+// Package shell implements `ctl shell ENV [-- CMD...]`.
+package shell
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/targets"
+)
+
+// Options are the inputs of `ctl shell`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Target  func(string) (targets.Target, error)
+	Env     string
+	Command []string
+}
+
+// NewCmdShell builds the command; runF replaces the run in tests.
+func NewCmdShell(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Target: f.Target}
+	cmd := &cobra.Command{
+		Use:   "shell <env> [-- <command>...]",
+		Short: "Open a shell in an environment's app",
+		Long: `Open a shell where the app runs. On the local environment: your $SHELL in
+the project directory with the project's .env loaded and CTL_ENV set.
+With a command after --, the shell runs it and exits.
+
+The shell's exit code is ctl's exit code; ctl's own failures exit 255.`,
+		Example: `  $ ctl shell local
+  $ ctl shell local -- 'echo $DATABASE_URL | cut -d@ -f2'`,
+		Args:              cmdutil.EnvArg(false),
+		ValidArgsFunction: cmdutil.CompleteEnvs(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			before, after := cmdutil.SplitDash(cmd, args)
+			opts.Env, opts.Command = before[0], after
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmdutil.MarkPassthrough(cmd)
+	return cmd
+}
+
+// Run opens the shell.
+func Run(ctx context.Context, opts *Options) error {
+	t, err := opts.Target(opts.Env)
+	if err != nil {
+		return err
+	}
+	var argv []string
+	if len(opts.Command) > 0 {
+		argv = t.ShellArgv(strings.Join(opts.Command, " "))
+	}
+	return cmdutil.RunInTarget(ctx, opts.IO, t, argv)
+}

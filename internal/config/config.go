@@ -1,0 +1,220 @@
+// Package config loads ctl's configuration: the team file ctl.yaml (found
+// by walking up from the working directory, or named by --config /
+// CTL_CONFIG) merged with the personal file $XDG_CONFIG_HOME/ctl/config.yaml.
+//
+// Decoding is strict: an unknown key, a wrong type, a key that belongs to
+// another target or an unknown target is an error with file:line:col and a
+// "did you mean" suggestion. Every value remembers where it came from so
+// that `ctl env show` can say so.
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Targets are the substrates an environment can run on.
+const (
+	TargetLocal      = "local"
+	TargetKubernetes = "kubernetes"
+	TargetSSH        = "ssh"
+)
+
+// KnownTargets lists the valid values of `target:`.
+var KnownTargets = []string{TargetLocal, TargetKubernetes, TargetSSH}
+
+// TeamFileName is the name of the team file looked up from the working directory.
+const TeamFileName = "ctl.yaml"
+
+// SourceKind says which layer a value came from.
+type SourceKind string
+
+const (
+	SourceTeam     SourceKind = "team file"
+	SourcePersonal SourceKind = "personal file"
+	SourceDefault  SourceKind = "default"
+	SourceDetected SourceKind = "detected"
+)
+
+// Origin is where a value came from.
+type Origin struct {
+	Kind SourceKind `json:"kind"`
+	File string     `json:"file,omitempty"`
+	Line int        `json:"line,omitempty"`
+	Col  int        `json:"column,omitempty"`
+	// Note explains a default or a detected value.
+	Note string `json:"note,omitempty"`
+}
+
+// String renders an origin for humans: "team file ctl.yaml:12:5".
+func (o Origin) String() string {
+	switch {
+	case o.File != "" && o.Line > 0:
+		return fmt.Sprintf("%s %s:%d:%d", o.Kind, o.File, o.Line, o.Col)
+	case o.File != "":
+		return fmt.Sprintf("%s %s", o.Kind, o.File)
+	case o.Note != "":
+		return fmt.Sprintf("%s (%s)", o.Kind, o.Note)
+	}
+	return string(o.Kind)
+}
+
+// Database says how an environment's database is found and reached.
+type Database struct {
+	// URL is a database URL (postgres://…, sqlite:///…). Prefer URLEnv:
+	// a password in a committed file is a leak.
+	URL string
+	// URLEnv names the variable holding the URL (default DATABASE_URL),
+	// read from the process environment, then the env file.
+	URLEnv string
+	// From is how a remote target finds credentials: env, django, secret.
+	From string
+	// Secret and Keys name a Kubernetes Secret and its keys.
+	Secret string
+	Keys   map[string]string
+	// Service/Host/Port: how to reach the database server.
+	Service string
+	Host    string
+	Port    int
+	// URLFrom is a remote file or systemd unit holding DATABASE_URL (ssh).
+	URLFrom string
+}
+
+// Environment is one named environment after merging all layers.
+type Environment struct {
+	Name string
+	// Origin is where the environment was declared.
+	Origin Origin
+
+	Target      string
+	Description string
+	Protected   bool
+	Dir         string
+	Python      string
+	Manage      string
+	Settings    string
+	EnvFile     string
+	Shell       string
+	PyShell     string
+	Database    Database
+
+	// kubernetes
+	Context    string
+	Namespace  string
+	Component  string
+	Components map[string]string
+	Container  string
+
+	// ssh
+	Hosts    []string
+	Roles    map[string][]string
+	User     string
+	Port     int
+	SudoUser string
+	Bastion  string
+
+	// Origins maps a dotted key ("python", "database.url") to where its
+	// value came from. Keys absent here are unset.
+	Origins map[string]Origin
+}
+
+// Has reports whether key was set by some layer.
+func (e *Environment) Has(key string) bool {
+	_, ok := e.Origins[key]
+	return ok
+}
+
+// Config is the merged configuration.
+type Config struct {
+	App       string
+	AppOrigin Origin
+	// TeamFile and PersonalFile are the files that were read ("" if none).
+	TeamFile     string
+	PersonalFile string
+	// Environments in declaration order; the implicit local one first
+	// when no file declares it.
+	Environments []*Environment
+}
+
+// Env returns the environment called name, or nil.
+func (c *Config) Env(name string) *Environment {
+	for _, e := range c.Environments {
+		if e.Name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// Names returns the environment names in order.
+func (c *Config) Names() []string {
+	names := make([]string, len(c.Environments))
+	for i, e := range c.Environments {
+		names[i] = e.Name
+	}
+	return names
+}
+
+// Problem is one error found in a configuration file.
+type Problem struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+}
+
+func (p Problem) String() string {
+	switch {
+	case p.Line > 0 && p.Col > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Msg)
+	case p.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+// Error is a configuration error: one or more problems, exit code 2.
+type Error struct {
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	lines := make([]string, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		lines = append(lines, p.String())
+	}
+	if len(lines) == 1 {
+		return "invalid configuration: " + lines[0]
+	}
+	return fmt.Sprintf("invalid configuration (%d problems):\n  %s", len(lines), strings.Join(lines, "\n  "))
+}
+
+// ExitCode makes configuration errors exit 2.
+func (e *Error) ExitCode() int { return 2 }
+
+// Hint points at the reference.
+func (e *Error) Hint() string {
+	return "see docs/configuration.md for every key, or run `ctl env show NAME` to see what ctl resolved"
+}
+
+// displayPath shortens p relative to cwd when that is shorter.
+func displayPath(p, cwd string) string {
+	if cwd == "" {
+		return p
+	}
+	if rel, err := filepath.Rel(cwd, p); err == nil && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && rel != ".." && len(rel) < len(p) {
+		return rel
+	}
+	return p
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,128 @@
+// Package targets turns an environment name into a Target: the thing that
+// can run a command in the environment's app context and reach its
+// database. One sub-package per substrate (local now; kubernetes and ssh
+// implement the same interface).
+package targets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ctlops/ctl/internal/config"
+	"github.com/ctlops/ctl/internal/exitcode"
+	"github.com/ctlops/ctl/internal/textutil"
+)
+
+// Session is one command to run in an environment.
+type Session struct {
+	// Argv is the command. Empty means the target's interactive shell.
+	Argv []string
+	// TTY asks for a terminal; the local target inherits ctl's.
+	TTY bool
+	// Env is added to the command's environment.
+	Env []string
+
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Setting is one resolved value and where it came from, for `env show`.
+type Setting struct {
+	Key    string
+	Value  string
+	Origin config.Origin
+}
+
+// DB is a database endpoint reachable from this machine.
+type DB struct {
+	Engine   string // postgres | sqlite
+	Host     string
+	Port     int
+	User     string
+	Password string
+	Name     string // database name, or file path for sqlite
+	Options  map[string]string
+	// Source says where the credentials were found (never the secret itself).
+	Source string
+}
+
+// Addr is host:port, or the socket directory.
+func (d *DB) Addr() string {
+	if strings.HasPrefix(d.Host, "/") {
+		return d.Host
+	}
+	return fmt.Sprintf("%s:%d", d.Host, d.Port)
+}
+
+// Target is an environment ctl can work in.
+type Target interface {
+	// Env is the configuration the target was resolved from.
+	Env() *config.Environment
+	// Run runs a session and returns the command's exit code. An error
+	// means ctl could not run it at all.
+	Run(ctx context.Context, s Session) (int, error)
+	// ShellArgv is the interactive shell command; with cmd, the shell
+	// runs cmd and exits.
+	ShellArgv(cmd string) []string
+	// ManageArgv is the command prefix running manage.py, e.g.
+	// ["/srv/.venv/bin/python", "manage.py"].
+	ManageArgv(ctx context.Context) ([]string, error)
+	// Database resolves the credentials and an endpoint reachable from
+	// here; the returned close func tears down any tunnel.
+	Database(ctx context.Context) (*DB, func() error, error)
+	// Settings lists resolved values with their origins (for env show).
+	Settings() []Setting
+}
+
+// UnknownEnvError is returned for an environment name that no layer defines.
+type UnknownEnvError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownEnvError) Error() string {
+	msg := fmt.Sprintf("unknown environment %q", e.Name)
+	if s := textutil.Suggest(e.Name, e.Known); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return msg
+}
+
+// Hint lists the known environments.
+func (e *UnknownEnvError) Hint() string {
+	return "known environments: " + strings.Join(e.Known, ", ") + " (ctl env list)"
+}
+
+// ExitCode: an unknown environment is a usage error.
+func (e *UnknownEnvError) ExitCode() int { return exitcode.Usage }
+
+// Lookup finds an environment by name.
+func Lookup(cfg *config.Config, name string) (*config.Environment, error) {
+	if e := cfg.Env(name); e != nil {
+		return e, nil
+	}
+	return nil, &UnknownEnvError{Name: name, Known: cfg.Names()}
+}
+
+// ErrNotSupported is returned by targets this build cannot drive yet.
+var ErrNotSupported = errors.New("not supported")
+
+// NotSupportedError says a target kind has no driver in this build.
+type NotSupportedError struct {
+	Env    string
+	Target string
+}
+
+func (e *NotSupportedError) Error() string {
+	return fmt.Sprintf("environment %q has target %s, which this version of ctl cannot drive yet", e.Env, e.Target)
+}
+
+func (e *NotSupportedError) Unwrap() error { return ErrNotSupported }
+
+// Hint says what does work.
+func (e *NotSupportedError) Hint() string {
+	return "the local target is supported; kubernetes and ssh targets are being built (see docs/configuration.md)"
+}
