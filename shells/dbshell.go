@@ -190,11 +190,14 @@ func RunDBShell(opts DBShellOptions) (int, error) {
 		if _, err := os.Stat(db.Name); err != nil {
 			return 0, exitcode.WithHint(fmt.Errorf("SQLite database %s does not exist", db.Name), "run `ctl manage ENV -- migrate` to create it")
 		}
-		args := append([]string{}, opts.Args...)
+		// sqlite3 [OPTIONS] FILENAME [SQL...]: options may follow the file,
+		// so the user's arguments go last and may be SQL.
+		var args []string
 		if opts.ReadOnly {
 			args = append(args, "-readonly")
 		}
-		cmd = exec.Command(bin, append(args, db.Name)...)
+		args = append(append(args, db.Name), opts.Args...)
+		cmd = exec.Command(bin, args...)
 		cmd.Env = opts.Environ()
 	case "postgres":
 		bin, err := opts.LookPath("psql")

@@ -30,7 +30,26 @@ func SplitDash(cmd *cobra.Command, args []string) (before, after []string) {
 	if i := cmd.ArgsLenAtDash(); i >= 0 {
 		return args[:i], args[i:]
 	}
+	// With interspersed flags off, pflag stops at the first argument and
+	// leaves a later `--` in args.
+	for i, a := range args {
+		if a == "--" {
+			return args[:i], args[i+1:]
+		}
+	}
 	return args, nil
+}
+
+func hasDash(cmd *cobra.Command, args []string) bool {
+	if cmd.ArgsLenAtDash() >= 0 {
+		return true
+	}
+	for _, a := range args {
+		if a == "--" {
+			return true
+		}
+	}
+	return false
 }
 
 // EnvArg validates `ENV [-- CMD...]`: exactly one environment before the
@@ -41,7 +60,7 @@ func EnvArg(requireCmd bool) cobra.PositionalArgs {
 		switch {
 		case len(before) == 0:
 			return exitcode.Usagef("missing environment name (see `ctl env list`)")
-		case len(before) > 1 && cmd.ArgsLenAtDash() < 0 && requireCmd:
+		case len(before) > 1 && !hasDash(cmd, args) && requireCmd:
 			return exitcode.Usagef("put the command after --: ctl %s %s -- %s", cmd.Name(), before[0], strings.Join(before[1:], " "))
 		case len(before) > 1:
 			return exitcode.Usagef("expected one environment name, got %q", strings.Join(before, " "))

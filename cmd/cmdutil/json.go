@@ -25,6 +25,18 @@ type Exporter struct {
 	valid      []string
 }
 
+// NoArgs rejects positional arguments, explaining the --json=FIELDS form
+// when the user wrote `--json name` (pflag reads "name" as an argument).
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if f := cmd.Flags().Lookup("json"); f != nil && f.Changed {
+		return exitcode.Usagef("unexpected argument %q: to select JSON fields write --json=%s", args[0], strings.Join(args, ","))
+	}
+	return exitcode.Usagef("unexpected argument %q", args[0])
+}
+
 // AddJSONFlags adds --json and --template to cmd. `--json` alone prints
 // every field; `--json name,target` selects some.
 func AddJSONFlags(cmd *cobra.Command, e *Exporter, fields []string) {

@@ -42,6 +42,8 @@ exit 255.`,
 			return Run(cmd.Context(), opts)
 		},
 	}
+	// Everything after the environment belongs to the command.
+	cmd.Flags().SetInterspersed(false)
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
 }

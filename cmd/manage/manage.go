@@ -41,6 +41,8 @@ exit 255.`,
 			return Run(cmd.Context(), opts)
 		},
 	}
+	// Everything after the environment belongs to the command.
+	cmd.Flags().SetInterspersed(false)
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
 }

@@ -74,13 +74,17 @@ database, manage.py commands.`,
 
 // Main runs ctl and returns its exit code.
 func Main() int {
-	ios := iostreams.System(os.Getenv)
-	f := cmdutil.New(ios)
-	root := NewCmdRoot(f)
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return Execute(ctx, cmdutil.New(iostreams.System(os.Getenv)), os.Args[1:])
+}
 
+// Execute runs the command tree on args and maps the outcome to an exit
+// code, printing the error (and its hint) on the factory's stderr.
+func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	ios := f.IOStreams
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitcode.OK

@@ -217,11 +217,38 @@ func (t *Target) Environ(extra []string) []string {
 			set[v.Key] = true
 		}
 	}
+	if venv := t.venv(); venv != "" {
+		// Activate the virtualenv as `source .venv/bin/activate` would, so
+		// that `ctl exec local -- python3 ...` is the project's python.
+		path := filepath.Join(venv, "bin")
+		for i, kv := range out {
+			if p, ok := strings.CutPrefix(kv, "PATH="); ok {
+				out[i] = "PATH=" + path + string(os.PathListSeparator) + p
+				path = ""
+			}
+		}
+		if path != "" {
+			out = append(out, "PATH="+path)
+		}
+		out = append(out, "VIRTUAL_ENV="+venv)
+	}
 	out = append(out, "CTL_ENV="+t.env.Name)
 	if t.env.Has("settings") {
 		out = append(out, "DJANGO_SETTINGS_MODULE="+t.env.Settings)
 	}
 	return append(out, extra...)
+}
+
+// venv returns the virtualenv root of the resolved python, or "".
+func (t *Target) venv() string {
+	if !filepath.IsAbs(t.python) {
+		return ""
+	}
+	root := filepath.Dir(filepath.Dir(t.python))
+	if _, err := os.Stat(filepath.Join(root, "pyvenv.cfg")); err == nil {
+		return root
+	}
+	return ""
 }
 
 // lookup finds a variable in the process environment, then the .env file.
@@ -249,14 +276,15 @@ func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
 	if len(argv) == 0 {
 		argv = t.ShellArgv("")
 	}
-	path, err := t.lookPath(argv[0])
+	environ := t.Environ(s.Env)
+	path, err := t.lookPath(argv[0], environ)
 	if err != nil {
 		return 0, err
 	}
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args[0] = argv[0]
 	cmd.Dir = t.dir
-	cmd.Env = t.Environ(s.Env)
+	cmd.Env = environ
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.Stdin, s.Stdout, s.Stderr
 	if err := ctx.Err(); err != nil {
 		return 0, err
@@ -264,13 +292,28 @@ func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
 	return run.Foreground(cmd)
 }
 
-func (t *Target) lookPath(name string) (string, error) {
+// lookPath finds name on the session's PATH (the virtualenv first), as
+// the child's own shell would.
+func (t *Target) lookPath(name string, environ []string) (string, error) {
 	if strings.ContainsRune(name, filepath.Separator) {
 		p := t.abs(name)
 		if !isExecutable(p) {
 			return "", fmt.Errorf("%s: not an executable file", p)
 		}
 		return p, nil
+	}
+	for i := len(environ) - 1; i >= 0; i-- {
+		if path, ok := strings.CutPrefix(environ[i], "PATH="); ok {
+			for _, dir := range filepath.SplitList(path) {
+				if dir == "" {
+					dir = "."
+				}
+				if p := filepath.Join(dir, name); isExecutable(p) {
+					return p, nil
+				}
+			}
+			break
+		}
 	}
 	p, err := t.deps.LookPath(name)
 	if err != nil {

@@ -34,8 +34,8 @@ func NewCmdList(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Short:   "List the environments",
 		Example: `  $ ctl env list
   $ ctl env list --json
-  $ ctl env list --json name,target --template '{{range .environments}}{{.name}} {{end}}'`,
-		Args: cobra.NoArgs,
+  $ ctl env list --json=name,target --template '{{range .environments}}{{.name}} {{end}}'`,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(opts)

@@ -1,0 +1,47 @@
+# ctl — see README.md. The two set-up commands: `make demo` and `make test`.
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+PKG     := github.com/ctlops/ctl/internal/build
+LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
+GO      ?= go
+
+.PHONY: all build demo test deps bench fuzz docs completions snapshot clean
+
+all: build
+
+build: ## build bin/ctl
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ctl ./cmd/ctl
+
+deps: ## install what the tests and the demo need (Debian packages; idempotent)
+	scripts/test-deps.sh
+
+demo: deps build ## build ctl and show its main job on the embedded local environment
+	scripts/demo.sh
+
+test: ## install test dependencies, start the test Postgres, run every test
+	scripts/test.sh
+
+bench: build ## start-up figures: ctl vs kubectl, side by side
+	$(GO) run ./scripts/startbench -ctl bin/ctl
+	$(GO) test -run '^$$' -bench . -benchtime 100x ./cmd/ctl/
+
+fuzz: ## fuzz every target for FUZZTIME (default 10s)
+	scripts/fuzz.sh
+
+docs: ## regenerate docs/reference and docs/man from the command tree
+	$(GO) run ./cmd/gen-docs --doc-path docs/reference --man-path docs/man
+
+completions: build
+	mkdir -p share/completions
+	bin/ctl completion bash > share/completions/ctl.bash
+	bin/ctl completion zsh > share/completions/_ctl
+	bin/ctl completion fish > share/completions/ctl.fish
+
+snapshot: ## local release build with goreleaser, if installed
+	@command -v goreleaser >/dev/null || { echo "goreleaser is not installed (see the packaging docs)"; exit 1; }
+	goreleaser release --snapshot --clean
+
+clean:
+	rm -rf bin dist share

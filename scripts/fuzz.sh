@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every Go fuzz target for FUZZTIME (default 10s) each. New crashers
+# land in the package's testdata/fuzz and fail the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZTIME="${FUZZTIME:-10s}"
+status=0
+while IFS= read -r line; do
+  file=${line%%:*}
+  name=$(sed -E 's/^.*func (Fuzz[A-Za-z0-9_]+)\(.*/\1/' <<<"$line")
+  pkg="$(dirname "$file")"
+  echo "fuzz: $pkg $name ($FUZZTIME)"
+  if ! go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" "$pkg" >"/tmp/ctl-fuzz-$name.log" 2>&1; then
+    cat "/tmp/ctl-fuzz-$name.log"
+    status=1
+  else
+    grep -E 'execs:' "/tmp/ctl-fuzz-$name.log" | tail -n 1 || true
+  fi
+done < <(grep -rn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . | sort)
+exit $status
