@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
 	envCmd "github.com/ctlops/ctl/cmd/env"
@@ -54,7 +55,11 @@ database, manage.py commands.`,
 	cmd.AddGroup(
 		&cobra.Group{ID: "sessions", Title: "Session commands:"},
 		&cobra.Group{ID: "envs", Title: "Environment commands:"},
+		&cobra.Group{ID: "checks", Title: "Check commands:"},
 	)
+	audit := auditCmd.NewCmdAudit(f, nil)
+	audit.GroupID = "checks"
+	cmd.AddCommand(audit)
 	for _, c := range []*cobra.Command{
 		shellCmd.NewCmdShell(f, nil),
 		pyshellCmd.NewCmdPyShell(f, nil),

@@ -1,0 +1,337 @@
+// Package audit is ctl's static, `check --deploy`-grade audit of Django
+// settings: a pure-Go Python parser (package python), an evaluator of
+// module-level statements that knows the common environment libraries,
+// Django's deploy checks with their exact conditions per version, and
+// ctl's own checks for what the deployment checklist recommends.
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	py "github.com/ctlops/ctl/checks/audit/python"
+)
+
+// Options say what to audit and under which assumptions.
+type Options struct {
+	// Target is a settings file path, a dotted module, or "" to discover.
+	Target string
+	// Root is the project directory ("" = discovered from Target / Cwd).
+	Root string
+	// Cwd is where discovery starts and paths are shown relative to.
+	Cwd string
+	// Env is the deployment environment; EnvFrom says where each came from.
+	Env     map[string]string
+	EnvFrom map[string]string
+	// Version is the Django version; zero means detect.
+	Version Version
+	// Ignore lists check IDs to drop.
+	Ignore []string
+}
+
+// Result is an audit's outcome.
+type Result struct {
+	SettingsFile  string
+	Module        string
+	Root          string
+	Version       Version
+	VersionSource string
+	// EnvAssumed describes the environment: "unset" or the sources used.
+	EnvAssumed  string
+	EnvVars     []string
+	Findings    []Finding
+	Diagnostics []Diagnostic
+	Files       []string
+}
+
+// UsageError is a problem with what was asked (exit 2).
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+func (e *UsageError) ExitCode() int { return 2 }
+
+// Run audits the settings.
+func Run(opts Options) (*Result, error) {
+	if opts.Cwd == "" {
+		opts.Cwd, _ = os.Getwd()
+	}
+	file, module, root, err := locate(opts)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	res := &Result{SettingsFile: file, Module: module, Root: root}
+	display := func(p string) string {
+		if rel, err := filepath.Rel(opts.Cwd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+		return p
+	}
+	res.Version, res.VersionSource = opts.Version, "--django-version"
+	if opts.Version == (Version{}) {
+		res.Version, res.VersionSource = DetectVersion(root)
+	}
+	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display}
+	vars, err := ev.EvalFile(file)
+	if err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("reading settings: %w", err)}
+	}
+	res.Diagnostics = ev.Diagnostics
+	res.Files = ev.Files
+	values := map[string]*Value{}
+	for k, v := range vars {
+		if k == strings.ToUpper(k) && !strings.HasPrefix(k, "_") {
+			values[k] = v
+		}
+	}
+	if len(values) == 0 && len(ev.Diagnostics) > 0 {
+		return nil, &UsageError{Err: fmt.Errorf("%s: nothing could be read: %s: %s", display(file), ev.Diagnostics[0].Pos, ev.Diagnostics[0].Msg)}
+	}
+	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: opts.Env, Files: ev.Files}
+	admin := adminAtDefault(ev, s, root)
+	res.Findings = Check(s, admin, opts.Ignore)
+	res.Findings = append(parseFindings(ev.Diagnostics, opts.Ignore), res.Findings...)
+	sortFindings(res.Findings)
+	res.EnvAssumed = "unset: environment variables are assumed unset, their defaults apply (use --env-file / --env)"
+	if len(opts.Env) > 0 {
+		srcs := map[string]bool{}
+		for _, f := range opts.EnvFrom {
+			srcs[f] = true
+		}
+		var names []string
+		for n := range srcs {
+			names = append(names, n)
+		}
+		res.EnvAssumed = "from " + strings.Join(sortedStrings(names), ", ") + "; other variables unset"
+	}
+	used := map[string]bool{}
+	for _, v := range values {
+		for _, n := range v.Env {
+			used[n] = true
+		}
+	}
+	for n := range used {
+		res.EnvVars = append(res.EnvVars, n)
+	}
+	res.EnvVars = sortedStrings(res.EnvVars)
+	return res, nil
+}
+
+func sortedStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func parseFindings(diags []Diagnostic, ignore []string) []Finding {
+	for _, id := range ignore {
+		if id == "ctl.E001" {
+			return nil
+		}
+	}
+	var out []Finding
+	perFile := map[string]int{}
+	for _, d := range diags {
+		perFile[d.Pos.File]++
+		if perFile[d.Pos.File] > 10 {
+			continue
+		}
+		out = append(out, Finding{ID: "ctl.E001", Severity: Warning, Message: "could not parse: " + d.Msg + " (the rest of the file was still read)",
+			Hint: "fix the syntax; templated files are audited best after rendering", Pos: d.Pos})
+	}
+	return out
+}
+
+var settingsModuleRE = regexp.MustCompile(`DJANGO_SETTINGS_MODULE['"]?\s*[,=:]\s*['"]?([A-Za-z_][\w.]*)`)
+
+// locate finds the settings file, its module name and the project root.
+func locate(opts Options) (file, module, root string, err error) {
+	root = opts.Root
+	t := opts.Target
+	switch {
+	case t == "":
+		base := root
+		if base == "" {
+			base = findUp(opts.Cwd, "manage.py")
+			if base == "" {
+				return "", "", "", errors.New("no settings given and no manage.py found here or above: pass PATH/settings.py or a dotted module")
+			}
+		}
+		module, src := discoverModule(base)
+		if module == "" {
+			return "", "", "", fmt.Errorf("could not find DJANGO_SETTINGS_MODULE in %s (manage.py, wsgi.py, asgi.py, pyproject.toml, pytest.ini, setup.cfg): pass the settings file", base)
+		}
+		f, ok := moduleFile(base, module)
+		if !ok {
+			return "", "", "", fmt.Errorf("DJANGO_SETTINGS_MODULE %q (from %s) has no file under %s", module, src, base)
+		}
+		return f, module, base, nil
+	case strings.HasSuffix(t, ".py") || strings.ContainsRune(t, filepath.Separator):
+		f := t
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(opts.Cwd, f)
+		}
+		st, err := os.Stat(f)
+		if err != nil {
+			return "", "", "", fmt.Errorf("settings file %s: %w", t, errors.Unwrap(err))
+		}
+		if st.IsDir() {
+			if _, err := os.Stat(filepath.Join(f, "__init__.py")); err == nil {
+				f = filepath.Join(f, "__init__.py")
+			} else {
+				return "", "", "", fmt.Errorf("%s is a directory, not a settings file", t)
+			}
+		}
+		if root == "" {
+			root = findUp(filepath.Dir(f), "manage.py")
+			if root == "" {
+				root = filepath.Dir(filepath.Dir(f))
+			}
+		}
+		return f, "", root, nil
+	default:
+		if root == "" {
+			root = findUp(opts.Cwd, "manage.py")
+			if root == "" {
+				root = opts.Cwd
+			}
+		}
+		f, ok := moduleFile(root, t)
+		if !ok {
+			return "", "", "", fmt.Errorf("module %q not found under %s (use --root to name the project directory)", t, root)
+		}
+		return f, t, root, nil
+	}
+}
+
+func findUp(dir, name string) string {
+	for {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+func moduleFile(root, module string) (string, bool) {
+	rel := filepath.FromSlash(strings.ReplaceAll(module, ".", "/"))
+	for _, c := range []string{filepath.Join(root, rel+".py"), filepath.Join(root, rel, "__init__.py")} {
+		if _, err := os.Stat(c); err == nil {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+func discoverModule(root string) (module, source string) {
+	cands := []string{"manage.py", "pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini"}
+	if m, _ := filepath.Glob(filepath.Join(root, "*", "wsgi.py")); len(m) > 0 {
+		cands = append(cands, m...)
+	}
+	if m, _ := filepath.Glob(filepath.Join(root, "*", "asgi.py")); len(m) > 0 {
+		cands = append(cands, m...)
+	}
+	for _, c := range cands {
+		p := c
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(root, c)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if m := settingsModuleRE.FindSubmatch(b); m != nil {
+			return string(m[1]), c
+		}
+	}
+	return "", ""
+}
+
+var (
+	reqRE  = regexp.MustCompile(`(?im)^\s*django\s*(?:\[[^\]]*\])?\s*(?:==|~=|>=|===)\s*(\d+)\.(\d+)`)
+	lockRE = regexp.MustCompile(`(?is)name\s*=\s*"django"\s*\n\s*version\s*=\s*"(\d+)\.(\d+)`)
+	pipRE  = regexp.MustCompile(`(?is)"django"\s*:\s*\{[^}]*"version"\s*:\s*"==(\d+)\.(\d+)`)
+	pyRE   = regexp.MustCompile(`(?im)["']?django["']?\s*(?:=\s*["'][\^~>=]*|(?:==|~=|>=)\s*)(\d+)\.(\d+)`)
+)
+
+// DetectVersion reads the Django version from lock files, requirements
+// and pyproject.toml; the newest supported release otherwise.
+func DetectVersion(root string) (Version, string) {
+	try := func(file string, re *regexp.Regexp) (Version, bool) {
+		b, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			return Version{}, false
+		}
+		m := re.FindSubmatch(b)
+		if m == nil {
+			return Version{}, false
+		}
+		v, err := ParseVersion(string(m[1]) + "." + string(m[2]))
+		return v, err == nil
+	}
+	for _, c := range []struct {
+		file string
+		re   *regexp.Regexp
+	}{
+		{"poetry.lock", lockRE}, {"uv.lock", lockRE}, {"Pipfile.lock", pipRE},
+		{"requirements.txt", reqRE}, {"requirements/base.txt", reqRE}, {"requirements/production.txt", reqRE},
+		{"pyproject.toml", pyRE}, {"setup.cfg", reqRE},
+	} {
+		if v, ok := try(c.file, c.re); ok {
+			return v, c.file
+		}
+	}
+	return Newest, "default (newest supported; no version found in lock files, requirements or pyproject.toml)"
+}
+
+// adminAtDefault finds `path("admin/", admin.site.urls)` in ROOT_URLCONF.
+func adminAtDefault(ev *Evaluator, s *Settings, root string) *Value {
+	conf, ok := s.Get("ROOT_URLCONF").Str()
+	if !ok {
+		return nil
+	}
+	file, ok := moduleFile(root, conf)
+	if !ok {
+		return nil
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	disp := ev.display(file)
+	mod := py.Parse(disp, src)
+	var found *Value
+	py.Inspect(mod, func(n py.Node) bool {
+		c, ok := n.(*py.Call)
+		if !ok || found != nil || len(c.Args) < 2 {
+			return found == nil
+		}
+		fn := exprText(c.Func)
+		if fn != "path" && fn != "re_path" && fn != "url" && !strings.HasSuffix(fn, ".path") && !strings.HasSuffix(fn, ".re_path") {
+			return true
+		}
+		lit, ok := c.Args[0].(*py.String)
+		if !ok {
+			return true
+		}
+		route := strings.TrimPrefix(lit.Value, "^")
+		if route == "admin/" && strings.Contains(exprText(c.Args[1]), "admin.site.urls") {
+			p := lit.Pos()
+			found = NewStr(lit.Value, Pos{File: disp, Line: p.Line, Col: p.Col})
+		}
+		return true
+	})
+	return found
+}

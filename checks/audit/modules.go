@@ -1,0 +1,184 @@
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	py "github.com/ctlops/ctl/checks/audit/python"
+)
+
+// obj is a module, class or function we know by qualified name only.
+func obj(qual string, p Pos) *Value {
+	return &Value{Kind: Object, S: qual, Pos: p, Src: Source{Kind: SrcComputed}}
+}
+
+// resolveModule finds the file of a module: relative to the importing
+// file for level > 0, else under the project root (or the importing
+// file's ancestors, for settings packages outside the root).
+func (e *Evaluator) resolveModule(from string, level int, module string) (string, bool) {
+	var bases []string
+	if level > 0 {
+		base := filepath.Dir(from)
+		for i := 1; i < level; i++ {
+			base = filepath.Dir(base)
+		}
+		bases = []string{base}
+	} else {
+		if e.Root != "" {
+			bases = append(bases, e.Root)
+		}
+		// Walk up from the importing file: `config.settings.base` imported
+		// from config/settings/production.py resolves at the repo root.
+		for d := filepath.Dir(from); ; d = filepath.Dir(d) {
+			bases = append(bases, d)
+			if d == filepath.Dir(d) || len(bases) > 8 {
+				break
+			}
+		}
+	}
+	rel := filepath.FromSlash(strings.ReplaceAll(module, ".", "/"))
+	for _, b := range bases {
+		for _, cand := range []string{filepath.Join(b, rel+".py"), filepath.Join(b, rel, "__init__.py")} {
+			if module == "" {
+				cand = filepath.Join(b, "__init__.py")
+			}
+			if st, err := os.Stat(cand); err == nil && !st.IsDir() {
+				return cand, true
+			}
+		}
+	}
+	return "", false
+}
+
+// inProject reports whether a module's top package lives in the project,
+// so that a missing submodule is an ImportError (local settings files).
+func (e *Evaluator) inProject(from string, level int, module string) bool {
+	if level > 0 {
+		return true
+	}
+	top := strings.Split(module, ".")[0]
+	for _, b := range []string{e.Root, filepath.Dir(filepath.Dir(from)), filepath.Dir(from)} {
+		if b == "" {
+			continue
+		}
+		if st, err := os.Stat(filepath.Join(b, top)); err == nil && st.IsDir() {
+			return true
+		}
+		if _, err := os.Stat(filepath.Join(b, top+".py")); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Evaluator) importName(sc *scope, a *py.Alias, st py.Node) *errImport {
+	p := e.pos(sc, st)
+	if file, ok := e.resolveModule(sc.file, 0, a.Name); ok {
+		msc, err := e.evalModule(file)
+		if err == nil {
+			m := moduleValue(msc, p)
+			if a.AsName != "" {
+				sc.vars[a.AsName] = m
+			} else {
+				// import a.b binds a; keep it simple: bind the top name.
+				sc.vars[strings.Split(a.Name, ".")[0]] = obj(strings.Split(a.Name, ".")[0], p)
+				if !strings.Contains(a.Name, ".") {
+					sc.vars[a.Name] = m
+				}
+			}
+			return nil
+		}
+	} else if e.inProject(sc.file, 0, a.Name) {
+		return &errImport{msg: "No module named " + a.Name}
+	}
+	if a.AsName != "" {
+		sc.vars[a.AsName] = obj(a.Name, p)
+	} else {
+		top := strings.Split(a.Name, ".")[0]
+		sc.vars[top] = obj(top, p)
+	}
+	return nil
+}
+
+// moduleValue exposes a project module's names as an object's attributes.
+func moduleValue(msc *scope, p Pos) *Value {
+	v := obj("module "+msc.disp, p)
+	v.Attrs = msc.vars
+	return v
+}
+
+func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *errImport {
+	p := e.pos(sc, s)
+	file, ok := e.resolveModule(sc.file, s.Level, s.Module)
+	if !ok {
+		if s.Level > 0 || e.inProject(sc.file, s.Level, s.Module) {
+			// A relative or project module that is not there: ImportError
+			// (the optional local-settings pattern).
+			for _, a := range s.Names {
+				if a.Name != "*" {
+					name := a.Name
+					if a.AsName != "" {
+						name = a.AsName
+					}
+					if file2, ok2 := e.resolveModule(sc.file, s.Level, joinMod(s.Module, a.Name)); ok2 {
+						if msc, err := e.evalModule(file2); err == nil {
+							sc.vars[name] = moduleValue(msc, p)
+							continue
+						}
+					}
+				}
+				return &errImport{msg: "No module named " + strings.Repeat(".", s.Level) + s.Module}
+			}
+			return nil
+		}
+		// A library: bind qualified objects the call evaluator knows.
+		for _, a := range s.Names {
+			if a.Name == "*" {
+				continue
+			}
+			name := a.Name
+			if a.AsName != "" {
+				name = a.AsName
+			}
+			sc.vars[name] = obj(joinMod(s.Module, a.Name), p)
+		}
+		return nil
+	}
+	msc, err := e.evalModule(file)
+	if err != nil {
+		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: err.Error()})
+		return nil
+	}
+	for _, a := range s.Names {
+		if a.Name == "*" {
+			for k, v := range msc.vars {
+				if !strings.HasPrefix(k, "_") {
+					sc.vars[k] = v
+				}
+			}
+			continue
+		}
+		name := a.Name
+		if a.AsName != "" {
+			name = a.AsName
+		}
+		if v, ok := msc.vars[a.Name]; ok {
+			sc.vars[name] = v
+		} else if sub, ok := e.resolveModule(sc.file, s.Level, joinMod(s.Module, a.Name)); ok {
+			if ssc, err := e.evalModule(sub); err == nil {
+				sc.vars[name] = moduleValue(ssc, p)
+			}
+		} else {
+			return &errImport{msg: "cannot import name " + a.Name}
+		}
+	}
+	return nil
+}
+
+func joinMod(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}

@@ -1,0 +1,247 @@
+// Package audit implements `ctl audit [PATH | MODULE]`.
+package audit
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ctlops/ctl/checks/audit"
+	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/internal/build"
+	"github.com/ctlops/ctl/internal/dotenv"
+	"github.com/ctlops/ctl/internal/exitcode"
+	"github.com/ctlops/ctl/internal/iostreams"
+)
+
+// Options are the inputs of `ctl audit`.
+type Options struct {
+	IO            *iostreams.IOStreams
+	Cwd           func() (string, error)
+	Target        string
+	Root          string
+	EnvFiles      []string
+	EnvPairs      []string
+	DjangoVersion string
+	Format        string
+	FailOn        string
+	Ignore        []string
+	Exporter      cmdutil.Exporter
+}
+
+// NewCmdAudit builds the command; runF replaces the run in tests.
+func NewCmdAudit(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Cwd: f.Cwd}
+	cmd := &cobra.Command{
+		Use:   "audit [<settings.py> | <dotted.module>]",
+		Short: "Audit Django settings for deployment, statically",
+		Long: `Audit Django settings the way manage.py check --deploy does, without
+importing the project: a static evaluation of the settings source, in
+milliseconds, that names the line responsible for every finding and where
+its value came from (a literal, an environment variable's default, an
+--env-file).
+
+It reports Django's own deploy check IDs (security.W001–W025, E023, E024,
+async.E001, caches.W002) with Django's exact conditions for the selected
+version, plus ctl's checks for what the deployment checklist recommends and
+Django never checks (ctl.*; see docs/audit.md).
+
+Without --env-file/--env, environment variables are assumed unset, so
+their defaults apply — what happens when a deployment forgets one.`,
+		Example: `  $ ctl audit
+  $ ctl audit mysite/settings.py --env-file .env.prod
+  $ ctl audit config.settings.production --root . --django-version 4.2
+  $ ctl audit --format sarif > audit.sarif
+  $ ctl audit --json --fail-on warning`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.UsageErrorf("expected at most one settings file or module, got %d", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Target = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return Run(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Root, "root", "", "Project `dir` for dotted modules and imports (default: nearest manage.py)")
+	fl.StringArrayVar(&opts.EnvFiles, "env-file", nil, "Read deployment environment variables from a dotenv `file` (repeatable)")
+	fl.StringArrayVar(&opts.EnvPairs, "env", nil, "Set a deployment environment variable `KEY=VALUE` (repeatable)")
+	fl.StringVar(&opts.DjangoVersion, "django-version", "", "Django `version` whose defaults and checks apply, 3.2 … 6.1 (default: detected, else newest)")
+	fl.StringVar(&opts.Format, "format", "", "Output `format`: text, json or sarif (default: text)")
+	fl.StringVar(&opts.FailOn, "fail-on", "error", "Exit 1 when a finding is at or above this `level`: error, warning or info")
+	fl.StringArrayVar(&opts.Ignore, "ignore", nil, "Drop findings with this check `ID` (repeatable)")
+	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "summary"})
+	return cmd
+}
+
+// Run audits and prints.
+func Run(opts *Options) error {
+	cwd, err := opts.Cwd()
+	if err != nil {
+		return err
+	}
+	failOn, ok := audit.ParseSeverity(opts.FailOn)
+	if !ok {
+		return cmdutil.UsageErrorf("--fail-on: unknown level %q; one of error, warning, info", opts.FailOn)
+	}
+	format := opts.Format
+	if format == "" {
+		format = "text"
+		if opts.Exporter.Enabled() {
+			format = "json"
+		}
+	}
+	switch format {
+	case "text", "json", "sarif":
+	default:
+		return cmdutil.UsageErrorf("--format: unknown format %q; one of text, json, sarif", format)
+	}
+	aopts := audit.Options{Target: opts.Target, Root: opts.Root, Cwd: cwd, Ignore: opts.Ignore,
+		Env: map[string]string{}, EnvFrom: map[string]string{}}
+	if opts.Root != "" && !filepath.IsAbs(opts.Root) {
+		aopts.Root = filepath.Join(cwd, opts.Root)
+	}
+	if opts.DjangoVersion != "" {
+		v, err := audit.ParseVersion(opts.DjangoVersion)
+		if err != nil {
+			return &exitcode.UsageError{Err: fmt.Errorf("--django-version: %w", err)}
+		}
+		aopts.Version = v
+	}
+	for _, f := range opts.EnvFiles {
+		p := f
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cwd, p)
+		}
+		vars, err := dotenv.ReadFile(p)
+		if err != nil {
+			return &exitcode.UsageError{Err: fmt.Errorf("--env-file: %w", err)}
+		}
+		for _, v := range vars {
+			aopts.Env[v.Key], aopts.EnvFrom[v.Key] = v.Value, f
+		}
+	}
+	for _, kv := range opts.EnvPairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return cmdutil.UsageErrorf("--env %q: expected KEY=VALUE", kv)
+		}
+		aopts.Env[k], aopts.EnvFrom[k] = v, "--env"
+	}
+	res, err := audit.Run(aopts)
+	if err != nil {
+		return err
+	}
+	display := func(p string) string {
+		if rel, err := filepath.Rel(cwd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+		return p
+	}
+	switch format {
+	case "json":
+		if err := opts.Exporter.Write(opts.IO.Out, filterDoc(&opts.Exporter, res.Doc(display))); err != nil {
+			return err
+		}
+	case "sarif":
+		toRoot := func(file string) string {
+			abs := file
+			if !filepath.IsAbs(abs) {
+				abs = filepath.Join(cwd, file)
+			}
+			if rel, err := filepath.Rel(res.Root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return rel
+			}
+			return file
+		}
+		if err := res.WriteSARIF(opts.IO.Out, build.Version, toRoot); err != nil {
+			return err
+		}
+	default:
+		if opts.IO.IsStdoutTTY() {
+			writeHuman(opts.IO.Out, opts.IO.ColorScheme(), res, display)
+		} else {
+			writePlain(opts.IO.Out, res)
+		}
+	}
+	for _, f := range res.Findings {
+		if f.Severity >= failOn {
+			return exitcode.SilentError
+		}
+	}
+	return nil
+}
+
+func filterDoc(e *cmdutil.Exporter, d audit.JSONDoc) any {
+	if e.Fields() == nil {
+		return d
+	}
+	m := map[string]any{"schemaVersion": d.SchemaVersion, "settings": d.Settings, "module": d.Module,
+		"djangoVersion": d.DjangoVersion, "versionSource": d.VersionSource, "environment": d.Environment,
+		"envVars": d.EnvVars, "files": d.Files, "findings": d.Findings, "summary": d.Summary}
+	out := e.Filter(m)
+	out["schemaVersion"] = d.SchemaVersion
+	return out
+}
+
+// writePlain prints one line per finding, compiler style.
+func writePlain(w io.Writer, res *audit.Result) {
+	for _, f := range res.Findings {
+		line := fmt.Sprintf("%s: %s %s: %s", f.Pos, f.Severity, f.ID, f.Message)
+		if f.Value != "" {
+			line += fmt.Sprintf(" [%s = %s; %s]", f.Setting, f.Value, f.Source)
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+func writeHuman(w io.Writer, cs *iostreams.ColorScheme, res *audit.Result, display func(string) string) {
+	fmt.Fprintf(w, "%s %s  %s\n", cs.Bold("Audit of"), display(res.SettingsFile),
+		cs.Muted(fmt.Sprintf("Django %s (%s)", res.Version, res.VersionSource)))
+	fmt.Fprintf(w, "%s\n", cs.Muted("environment: "+res.EnvAssumed))
+	counts := map[audit.Severity]int{}
+	for _, sev := range []audit.Severity{audit.Error, audit.Warning, audit.Info} {
+		var group []audit.Finding
+		for _, f := range res.Findings {
+			if f.Severity == sev {
+				group = append(group, f)
+			}
+		}
+		counts[sev] = len(group)
+		if len(group) == 0 {
+			continue
+		}
+		title := map[audit.Severity]string{audit.Error: "Errors", audit.Warning: "Warnings", audit.Info: "Info"}[sev]
+		icon := map[audit.Severity]string{audit.Error: cs.FailureIcon(), audit.Warning: cs.WarningIcon(), audit.Info: cs.Muted("i")}[sev]
+		fmt.Fprintf(w, "\n%s\n", cs.Bold(fmt.Sprintf("%s (%d)", title, len(group))))
+		for _, f := range group {
+			fmt.Fprintf(w, "  %s %s  %s\n", icon, cs.Bold(f.ID), f.Message)
+			where := f.Pos.String()
+			if f.Value != "" {
+				where += fmt.Sprintf("  %s = %s  %s", f.Setting, f.Value, cs.Muted("("+f.Source.String()+")"))
+			}
+			fmt.Fprintf(w, "      %s\n", cs.Cyan(where))
+			if f.Hint != "" {
+				fmt.Fprintf(w, "      %s %s\n", cs.Muted("fix:"), f.Hint)
+			}
+			if f.DocURL != "" {
+				fmt.Fprintf(w, "      %s\n", cs.Muted(f.DocURL))
+			}
+		}
+	}
+	if len(res.Findings) == 0 {
+		fmt.Fprintf(w, "\n%s no findings\n", cs.SuccessIcon())
+		return
+	}
+	fmt.Fprintf(w, "\n%d errors, %d warnings, %d info\n", counts[audit.Error], counts[audit.Warning], counts[audit.Info])
+}
