@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test deps bench fuzz docs completions snapshot clean
+.PHONY: all build demo test deps bench bench-audit fuzz docs completions snapshot clean
 
 all: build
 
@@ -26,6 +26,9 @@ test: ## install test dependencies, start the test Postgres, run every test
 bench: build ## start-up figures: ctl vs kubectl, side by side
 	$(GO) run ./scripts/startbench -ctl bin/ctl
 	$(GO) test -run '^$$' -bench . -benchtime 100x ./cmd/ctl/
+
+bench-audit: build ## ctl audit vs manage.py check --deploy, side by side
+	$(GO) run ./scripts/bench-audit
 
 fuzz: ## fuzz every target for FUZZTIME (default 10s)
 	scripts/fuzz.sh

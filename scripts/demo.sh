@@ -25,6 +25,15 @@ CTL_FORCE_TTY=1 "$CTL" env list
 step ctl env show local
 CTL_FORCE_TTY=1 "$CTL" env show local
 
+step "ctl audit   (static check --deploy of the settings; exit 1: errors found)"
+set +e
+CTL_FORCE_TTY=1 "$CTL" audit --django-version 3.2
+echo "exit status: $?"
+set -e
+
+step "manage.py check --deploy (Django's own view, for comparison)"
+"$CTL" manage local -- check --deploy 2>&1 | grep -E '^\?: \(' || true
+
 step ctl exec local -- python3 manage.py check
 "$CTL" exec local -- python3 manage.py check
 

@@ -234,7 +234,6 @@ func (e *Evaluator) fstring(sc *scope, t *py.FString, p Pos) *Value {
 			if pt.Spec != nil || !v.Known() {
 				return unknownFrom(p, v)
 			}
-			b.WriteString(pt.Debug)
 			if pt.Conversion == 'r' {
 				b.WriteString(v.Repr())
 			} else {

@@ -13,7 +13,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ctlops/ctl/internal/testenv"
 )
@@ -203,3 +205,33 @@ func TestDBShellPostgres(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestSIGTERMIsForwardedToTheChild(t *testing.T) {
+	proj := testenv.ExampleProject(t)
+	ready := filepath.Join(t.TempDir(), "ready")
+	cmd := exec.Command(testenv.Ctl(t), "exec", "local", "--", "sh", "-c",
+		`trap 'echo got-term; exit 42' TERM; touch "$READY"; while :; do sleep 0.05; done`)
+	cmd.Dir = proj
+	cmd.Env = testenv.CleanEnv("HOME="+t.TempDir(), "READY="+ready)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		if _, err := os.Stat(ready); err == nil {
+			break
+		}
+		if i > 600 {
+			_ = cmd.Process.Kill()
+			t.Fatal("child never started")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 42 || !strings.Contains(out.String(), "got-term") {
+		t.Fatalf("ctl did not forward SIGTERM and pass the child's 42 back: err %v, out %q", err, out.String())
+	}
+}
