@@ -105,6 +105,12 @@ func classify(db *targets.DB, err error, timedOut bool) error {
 			Msg:  fmt.Sprintf("cannot reach %s: no answer before the timeout", db.Addr()),
 			hint: "is the server up and the address right? (from " + db.Source + ")"}
 	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return &DBError{Kind: "unreachable", err: err,
+			Msg:  fmt.Sprintf("cannot resolve the database host %q: %s", dnsErr.Name, dnsErr.Err),
+			hint: "the host name came from " + db.Source}
+	}
 	var netErr net.Error
 	var opErr *net.OpError
 	if errors.As(err, &opErr) || errors.As(err, &netErr) {

@@ -57,6 +57,12 @@ func hasDash(cmd *cobra.Command, args []string) bool {
 func EnvArg(requireCmd bool) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		before, after := SplitDash(cmd, args)
+		for _, a := range before {
+			if a == "--help" || a == "-h" { // flags after ENV are not parsed when interspersing is off
+				_ = cmd.Help()
+				return exitcode.HelpShown
+			}
+		}
 		switch {
 		case len(before) == 0:
 			return exitcode.Usagef("missing environment name (see `ctl env list`)")

@@ -120,7 +120,7 @@ func (e *Exporter) Write(w io.Writer, doc any) error {
 		if err := json.Unmarshal(b, &generic); err != nil {
 			return err
 		}
-		t, err := template.New("").Funcs(template.FuncMap{"join": strings.Join}).Parse(e.template)
+		t, err := template.New("").Funcs(template.FuncMap{"join": joinAny}).Parse(e.template)
 		if err != nil {
 			return exitcode.Usagef("--template: %v", err)
 		}
@@ -129,6 +129,21 @@ func (e *Exporter) Write(w io.Writer, doc any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// joinAny is the template's join: JSON lists arrive as []any.
+func joinAny(list any, sep string) string {
+	switch l := list.(type) {
+	case []string:
+		return strings.Join(l, sep)
+	case []any:
+		parts := make([]string, len(l))
+		for i, x := range l {
+			parts[i] = fmt.Sprint(x)
+		}
+		return strings.Join(parts, sep)
+	}
+	return fmt.Sprint(list)
 }
 
 // SortedKeys returns the keys of m in order.

@@ -86,7 +86,8 @@ func TestTmuxDBShellLocal(t *testing.T) {
 	// ...and in no file under the temp dir but the project's own .env.
 	tmp := os.TempDir()
 	_ = filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(p, proj) || strings.Contains(p, "pgrig") || strings.Contains(p, "ctlpg") {
+		rig := os.Getenv("CTL_TEST_PG_DIR") // the rig's own env file holds the DSN by design
+		if err != nil || d.IsDir() || strings.HasPrefix(p, proj) || (rig != "" && strings.HasPrefix(p, rig)) {
 			return nil
 		}
 		if info, err := d.Info(); err != nil || info.Size() > 1<<20 || !info.Mode().IsRegular() {

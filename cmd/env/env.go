@@ -20,6 +20,13 @@ merged with your personal $XDG_CONFIG_HOME/ctl/config.yaml. With no
 configuration at all, the local environment is rooted at the nearest
 directory holding manage.py.`,
 	}
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return cmdutil.UsageErrorf("unknown command %q for \"ctl env\" (try: ctl env list, ctl env show NAME)", args[0])
+		}
+		return nil
+	}
+	cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
 	cmd.AddCommand(list.NewCmdList(f, nil))
 	cmd.AddCommand(show.NewCmdShow(f, nil))
 	return cmd

@@ -124,7 +124,7 @@ func normalize(err error) error {
 
 func printError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) {
 	var ee *exitcode.ExitError
-	if errors.As(err, &ee) || errors.Is(err, exitcode.SilentError) {
+	if errors.As(err, &ee) || errors.Is(err, exitcode.SilentError) || errors.Is(err, exitcode.HelpShown) {
 		return // the child or the command has spoken
 	}
 	cs := iostreams.NewColorScheme(ios.ColorEnabled() && ios.IsStderrTTY())

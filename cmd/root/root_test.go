@@ -61,6 +61,8 @@ func TestExitCodes(t *testing.T) {
 		{"passthrough: missing env", "", []string{"shell"}, 255, "missing environment name"},
 		{"passthrough: not supported", good, []string{"shell", "qa"}, 255, `environment "qa" has target kubernetes, which this version of ctl cannot drive yet`},
 		{"exec without dash", "", []string{"exec", "local", "ls", "-l"}, 255, "put the command after --"},
+		{"help after the env", "", []string{"exec", "local", "--help"}, 0, ""},
+		{"unknown env subcommand", "", []string{"env", "bogus"}, 2, `unknown command "bogus" for "ctl env"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

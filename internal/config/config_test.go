@@ -163,6 +163,21 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+func TestDefaultTargetLeavesLocalAlone(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "ctl.yaml", "defaults:\n  target: kubernetes\n  namespace: myapp-{env}\nenvironments:\n  qa: {}\n  local:\n    python: x\n")
+	cfg, err := Load(LoadOptions{Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := cfg.Env("local"); l.Target != TargetLocal || l.Has("namespace") {
+		t.Fatalf("local = %+v", l)
+	}
+	if q := cfg.Env("qa"); q.Target != TargetKubernetes || q.Namespace != "myapp-{env}" {
+		t.Fatalf("qa = %+v", q)
+	}
+}
+
 func TestExplicitMissingFile(t *testing.T) {
 	_, err := Load(LoadOptions{Cwd: t.TempDir(), TeamFile: "/nonexistent/ctl.yaml"})
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/ctl.yaml: config file not found") {

@@ -47,6 +47,9 @@ func merge(cfg *Config, layers []*rawFile) []Problem {
 				fromDefaults[k] = false
 			}
 		}
+		if name == TargetLocal && fromDefaults["target"] {
+			delete(vals, "target") // defaults serve the team's remote environments; local stays local
+		}
 		if _, ok := vals["target"]; !ok {
 			if name != TargetLocal {
 				problems = append(problems, problemAt(e.Origin, fmt.Sprintf("environment %q has no target; add target: %s", name, strings.Join(KnownTargets, ", "))))

@@ -64,6 +64,9 @@ func Usagef(format string, a ...any) error {
 // command has already reported (e.g. audit findings).
 var SilentError = errors.New("SilentError")
 
+// HelpShown ends a command that printed its help instead of running: exit 0.
+var HelpShown = errors.New("help shown")
+
 // CancelError is returned when the user aborts a prompt or presses Ctrl-C.
 var CancelError = errors.New("cancelled")
 
@@ -97,7 +100,7 @@ func HintOf(err error) string {
 // hand their child's exit status back (shell, exec, ...): there, every
 // failure of ctl's own is 255 so that scripts can tell it from the child's.
 func For(err error, passthrough bool) int {
-	if err == nil {
+	if err == nil || errors.Is(err, HelpShown) {
 		return OK
 	}
 	var ee *ExitError

@@ -102,23 +102,29 @@ func (t *Target) resolveDir() error {
 		}
 		return nil
 	}
-	if d := FindProject(t.deps.Cwd); d != "" {
-		t.dir = d
-		t.dirOrigin = config.Origin{Kind: config.SourceDetected, Note: "nearest manage.py above the working directory"}
+	if d, note := DetectProject(t.deps.Cwd, t.deps.TeamFile); d != "" {
+		t.dir, t.dirOrigin = d, config.Origin{Kind: config.SourceDetected, Note: note}
 		return nil
 	}
-	// A team file at the repository root with the project one or two levels down.
-	if t.deps.TeamFile != "" {
-		root := filepath.Dir(t.deps.TeamFile)
+	return &NoProjectError{Env: t.env.Name, Cwd: t.deps.Cwd}
+}
+
+// DetectProject finds the project of an environment without dir: the
+// nearest manage.py above cwd, else the one manage.py up to two levels
+// under the team file's directory. note says which.
+func DetectProject(cwd, teamFile string) (dir, note string) {
+	if d := FindProject(cwd); d != "" {
+		return d, "nearest manage.py above the working directory"
+	}
+	if teamFile != "" {
+		root := filepath.Dir(teamFile)
 		for _, pat := range []string{"manage.py", "*/manage.py", "*/*/manage.py"} {
 			if m, _ := filepath.Glob(filepath.Join(root, pat)); len(m) == 1 {
-				t.dir = filepath.Dir(m[0])
-				t.dirOrigin = config.Origin{Kind: config.SourceDetected, Note: "manage.py under the directory of ctl.yaml"}
-				return nil
+				return filepath.Dir(m[0]), "manage.py under the directory of ctl.yaml"
 			}
 		}
 	}
-	return &NoProjectError{Env: t.env.Name, Cwd: t.deps.Cwd}
+	return "", ""
 }
 
 func (t *Target) abs(p string) string {

@@ -59,7 +59,7 @@ func Rows(cfg *config.Config, cwd string) []Row {
 	rows := make([]Row, 0, len(cfg.Environments))
 	for _, e := range cfg.Environments {
 		rows = append(rows, Row{
-			Name: e.Name, Target: e.Target, Location: Location(e, cwd),
+			Name: e.Name, Target: e.Target, Location: Location(e, cwd, cfg.TeamFile),
 			Description: e.Description, Protected: e.Protected, Source: e.Origin,
 		})
 	}
@@ -67,13 +67,13 @@ func Rows(cfg *config.Config, cwd string) []Row {
 }
 
 // Location summarises where an environment lives.
-func Location(e *config.Environment, cwd string) string {
+func Location(e *config.Environment, cwd, teamFile string) string {
 	switch e.Target {
 	case config.TargetLocal:
 		if e.Dir != "" {
 			return e.Dir
 		}
-		if d := local.FindProject(cwd); d != "" {
+		if d, _ := local.DetectProject(cwd, teamFile); d != "" {
 			return d
 		}
 		return "(no manage.py found)"

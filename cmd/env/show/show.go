@@ -88,7 +88,7 @@ func Resolve(opts *Options) (*config.Environment, []Value, []string, error) {
 			add(Value{Key: f.Key, Value: format(f.Key, v), Origin: env.Origins[f.Key]})
 		}
 	}
-	var problems []string
+	problems := []string{}
 	t, err := opts.Target(opts.Name)
 	switch {
 	case err == nil:
