@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/exitcode"
@@ -22,6 +23,9 @@ type Session struct {
 	Argv []string
 	// TTY asks for a terminal; the local target inherits ctl's.
 	TTY bool
+	// NoStdin: do not stream stdin to a remote command (it is a terminal
+	// and no TTY was asked for, so nothing would ever send EOF).
+	NoStdin bool
 	// Env is added to the command's environment.
 	Env []string
 
@@ -75,6 +79,36 @@ type Target interface {
 	Database(ctx context.Context) (*DB, func() error, error)
 	// Settings lists resolved values with their origins (for env show).
 	Settings() []Setting
+}
+
+// Options are per-invocation choices of where exactly to run.
+type Options struct {
+	Component string // --component
+	Pod       string // --pod
+	Container string // -c/--container
+}
+
+// Described is implemented by targets that can say where a session ran
+// (for the banner and the session trail).
+type Described interface {
+	// Where is e.g. "ctx/namespace/pod (container)".
+	Where() string
+	// Placement is context, namespace, pod, container of the last session.
+	Placement() (context, namespace, pod, container string)
+}
+
+// SessionEvent summarises a finished session for the environment's own
+// audit trail (a Kubernetes Event on the pod).
+type SessionEvent struct {
+	User, Verb, Command string
+	ExitCode            int
+	Duration            time.Duration
+}
+
+// EventRecorder is implemented by targets that can leave a trace of a
+// session where the environment's operators look (best effort).
+type EventRecorder interface {
+	RecordEvent(ctx context.Context, ev SessionEvent) error
 }
 
 // UnknownEnvError is returned for an environment name that no layer defines.

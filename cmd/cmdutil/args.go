@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/internal/exitcode"
+	"github.com/ctlops/ctl/targets"
 )
 
 // Passthrough marks a command whose exit code is its child's; ctl's own
@@ -89,4 +90,12 @@ func CompleteEnvs(f *Factory) func(*cobra.Command, []string, string) ([]string, 
 		}
 		return cfg.Names(), cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// AddWhereFlags adds --component, --pod and -c/--container: which pod and
+// container of a remote environment a session runs in.
+func AddWhereFlags(cmd *cobra.Command, o *targets.Options) {
+	cmd.Flags().StringVar(&o.Component, "component", "", "Component whose pod to use: web, worker, beat... (default: the environment's, else web)")
+	cmd.Flags().StringVar(&o.Pod, "pod", "", "Use this pod `name` instead of choosing one")
+	cmd.Flags().StringVarP(&o.Container, "container", "c", "", "Container `name` (default: the pod's default-container annotation, else the first)")
 }

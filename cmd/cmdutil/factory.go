@@ -12,6 +12,7 @@ import (
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/prompter"
 	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/kube"
 	"github.com/ctlops/ctl/targets/local"
 )
 
@@ -30,7 +31,7 @@ type Factory struct {
 	// Config loads the merged configuration once.
 	Config func() (*config.Config, error)
 	// Target resolves an environment name to a Target.
-	Target func(name string) (targets.Target, error)
+	Target func(name string, opts targets.Options) (targets.Target, error)
 	// Prompter asks questions (only when IOStreams.CanPrompt()).
 	Prompter func() prompter.Prompter
 }
@@ -44,8 +45,8 @@ func New(ios *iostreams.IOStreams) *Factory {
 		Cwd:       os.Getwd,
 		LookPath:  exec.LookPath,
 	}
-	f.Config = configFunc(f)   // depends on Cwd, Getenv, ConfigFile
-	f.Target = targetFunc(f)   // depends on Config
+	f.Config = configFunc(f)     // depends on Cwd, Getenv, ConfigFile
+	f.Target = targetFunc(f)     // depends on Config
 	f.Prompter = prompterFunc(f) // depends on IOStreams
 	return f
 }
@@ -75,8 +76,8 @@ func configFunc(f *Factory) func() (*config.Config, error) {
 	}
 }
 
-func targetFunc(f *Factory) func(string) (targets.Target, error) {
-	return func(name string) (targets.Target, error) {
+func targetFunc(f *Factory) func(string, targets.Options) (targets.Target, error) {
+	return func(name string, opts targets.Options) (targets.Target, error) {
 		cfg, err := f.Config()
 		if err != nil {
 			return nil, err
@@ -94,6 +95,8 @@ func targetFunc(f *Factory) func(string) (targets.Target, error) {
 			return local.New(env, local.Deps{
 				Getenv: f.Getenv, Environ: f.Environ, Cwd: cwd, LookPath: f.LookPath, TeamFile: cfg.TeamFile,
 			})
+		case config.TargetKubernetes:
+			return kube.New(env, kube.Deps{App: cfg.App, Opts: opts})
 		}
 		return nil, &targets.NotSupportedError{Env: env.Name, Target: env.Target}
 	}

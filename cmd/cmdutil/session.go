@@ -2,9 +2,16 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"strings"
+	"time"
 
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
 )
 
@@ -12,12 +19,14 @@ import (
 // turns a non-zero exit code into *exitcode.ExitError, so that Main
 // passes it through.
 func RunInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target, argv []string) error {
+	tty := io.IsStdinTTY() && io.IsStdoutTTY()
 	code, err := t.Run(ctx, targets.Session{
-		Argv:   argv,
-		TTY:    io.IsStdinTTY() && io.IsStdoutTTY(),
-		Stdin:  io.In,
-		Stdout: io.Out,
-		Stderr: io.ErrOut,
+		Argv:    argv,
+		TTY:     tty,
+		NoStdin: !tty && io.IsStdinTTY(),
+		Stdin:   io.In,
+		Stdout:  io.Out,
+		Stderr:  io.ErrOut,
 	})
 	if err != nil {
 		return err
@@ -31,4 +40,61 @@ func CodeError(code int) error {
 		return nil
 	}
 	return &exitcode.ExitError{Code: code}
+}
+
+// SessionRun is one guarded, recorded session of a verb.
+type SessionRun struct {
+	IO      *iostreams.IOStreams
+	F       *Factory
+	Target  targets.Target
+	Verb    string   // shell, pyshell, exec, manage, dbshell --write...
+	Command []string // what runs (recorded, redacted)
+	Yes     bool     // --yes
+}
+
+// Guarded runs fn behind the production guard and appends the session to
+// the local trail (and, where the target can, an Event on the pod).
+func (s SessionRun) Guarded(ctx context.Context, fn func() error) error {
+	env := s.Target.Env()
+	rec := shells.SessionRecord{User: currentUser(), Env: env.Name, Target: env.Target, Verb: s.Verb, Command: s.Command}
+	if h, err := os.Hostname(); err == nil {
+		rec.Host = h
+	}
+	where := ""
+	if d, ok := s.Target.(targets.Described); ok {
+		where = d.Where()
+	} else if l, ok := s.Target.(interface{ Dir() string }); ok {
+		where = l.Dir()
+	}
+	sess := shells.Begin(rec, time.Now)
+	err := shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, s.Verb, s.Yes))
+	if err == nil {
+		err = fn()
+	}
+	if d, ok := s.Target.(targets.Described); ok {
+		sess.SetPlacement(d.Placement())
+	}
+	code := 0
+	var ee *exitcode.ExitError
+	if errors.As(err, &ee) {
+		code = ee.Code
+	}
+	final, terr := sess.Finish(shells.TrailPath(s.F.Getenv), code, err)
+	if terr != nil && !errors.Is(terr, shells.ErrNoTrailPath) {
+		fmt.Fprintf(s.IO.ErrOut, "warning: session trail not written: %v\n", terr)
+	}
+	if r, ok := s.Target.(targets.EventRecorder); ok && final.Pod != "" {
+		_ = r.RecordEvent(context.WithoutCancel(ctx), targets.SessionEvent{
+			User: final.User, Verb: s.Verb, Command: strings.Join(final.Command, " "),
+			ExitCode: final.ExitCode, Duration: time.Duration(final.DurationMs) * time.Millisecond,
+		})
+	}
+	return err
+}
+
+func currentUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
 }

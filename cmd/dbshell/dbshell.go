@@ -4,6 +4,8 @@ package dbshell
 import (
 	"context"
 	"fmt"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,19 +19,24 @@ import (
 // Options are the inputs of `ctl dbshell`.
 type Options struct {
 	IO          *iostreams.IOStreams
-	Target      func(string) (targets.Target, error)
+	Target      func(string, targets.Options) (targets.Target, error)
+	Where       targets.Options
+	F           *cmdutil.Factory
+	Yes         bool
 	Environ     func() []string
 	LookPath    func(string) (string, error)
 	Env         string
 	Args        []string
 	ReadOnly    bool
+	Write       bool
+	TunnelOnly  bool
 	NoPreflight bool
 	Timeout     time.Duration
 }
 
 // NewCmdDBShell builds the command; runF replaces the run in tests.
 func NewCmdDBShell(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target, Environ: f.Environ, LookPath: f.LookPath}
+	opts := &Options{IO: f.IOStreams, Target: f.Target, Environ: f.Environ, LookPath: f.LookPath, F: f}
 	cmd := &cobra.Command{
 		Use:   "dbshell <env> [-- <psql argument>...]",
 		Short: "Open psql (or sqlite3) on an environment's database",
@@ -56,18 +63,39 @@ never in a file. The exit code is psql's; ctl's own failures exit 255.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.ReadOnly, "read-only", false, "Open a read-only session (default_transaction_read_only=on; sqlite3 -readonly)")
+	cmd.Flags().BoolVar(&opts.Write, "write", false, "Allow writes on a protected environment (sessions there are read-only otherwise)")
+	cmd.Flags().BoolVar(&opts.TunnelOnly, "tunnel-only", false, "Only open the tunnel and print host, port, user and database for another client; Ctrl-C closes it")
 	cmd.Flags().BoolVar(&opts.NoPreflight, "no-preflight", false, "Skip the pgx connection check before psql starts")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 5*time.Second, "How long to wait for the database to answer")
+	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
 }
 
 // Run resolves the database and opens the shell.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env)
+	t, err := opts.Target(opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}
+	env := t.Env()
+	if opts.Write && opts.ReadOnly {
+		return cmdutil.UsageErrorf("--write and --read-only contradict each other")
+	}
+	readOnly := opts.ReadOnly || (env.Protected && !opts.Write)
+	verb := "dbshell"
+	switch {
+	case opts.TunnelOnly:
+		verb = "dbshell --tunnel-only"
+	case opts.Write:
+		verb = "dbshell --write"
+	}
+	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: verb, Command: append([]string{"psql"}, opts.Args...), Yes: opts.Yes}
+	return run.Guarded(ctx, func() error { return session(ctx, opts, t, readOnly) })
+}
+
+func session(ctx context.Context, opts *Options, t targets.Target, readOnly bool) error {
 	db, closeDB, err := t.Database(ctx)
 	if err != nil {
 		return err
@@ -78,16 +106,32 @@ func Run(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
-	if opts.IO.IsStderrTTY() {
-		cs := opts.IO.ColorScheme()
-		where := db.Addr() + "/" + db.Name
-		if db.Engine == "sqlite" {
-			where = db.Name
+	cs := opts.IO.ColorScheme()
+	where := db.Addr() + "/" + db.Name
+	if db.Engine == "sqlite" {
+		where = db.Name
+	}
+	if opts.TunnelOnly {
+		if db.Engine != "postgres" {
+			return cmdutil.UsageErrorf("--tunnel-only needs a PostgreSQL database (this one is %s)", db.Engine)
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "%s %s %s %s\n", cs.SuccessIcon(), cs.Bold(opts.Env), where, cs.Muted("(credentials from "+db.Source+")"))
+		fmt.Fprintf(opts.IO.Out, "host=%s port=%d user=%s dbname=%s\n", db.Host, db.Port, db.User, db.Name)
+		fmt.Fprintf(opts.IO.ErrOut, "%s tunnel open: postgres://%s@%s:%d/%s (password: from %s; not shown). Ctrl-C to close.\n",
+			cs.SuccessIcon(), db.User, db.Host, db.Port, db.Name, db.Source)
+		wait, stop := signal.NotifyContext(ctx, syscall.SIGHUP)
+		defer stop()
+		<-wait.Done()
+		return nil
+	}
+	if opts.IO.IsStderrTTY() {
+		mode := ""
+		if readOnly {
+			mode = cs.Yellow(" read-only")
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s %s%s %s\n", cs.SuccessIcon(), cs.Bold(t.Env().Name), where, mode, cs.Muted("(credentials from "+db.Source+")"))
 	}
 	code, err := shells.RunDBShell(shells.DBShellOptions{
-		DB: db, Args: opts.Args, ReadOnly: opts.ReadOnly,
+		DB: db, Args: opts.Args, ReadOnly: readOnly,
 		Stdin: opts.IO.In, Stdout: opts.IO.Out, Stderr: opts.IO.ErrOut,
 		Environ: opts.Environ, LookPath: opts.LookPath,
 	})

@@ -14,14 +14,17 @@ import (
 // Options are the inputs of `ctl exec`.
 type Options struct {
 	IO      *iostreams.IOStreams
-	Target  func(string) (targets.Target, error)
+	Target  func(string, targets.Options) (targets.Target, error)
+	Where   targets.Options
+	F       *cmdutil.Factory
+	Yes     bool
 	Env     string
 	Command []string
 }
 
 // NewCmdExec builds the command; runF replaces the run in tests.
 func NewCmdExec(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target}
+	opts := &Options{IO: f.IOStreams, Target: f.Target, F: f}
 	cmd := &cobra.Command{
 		Use:   "exec <env> -- <command> [<arg>...]",
 		Short: "Run a command in an environment's app",
@@ -42,17 +45,18 @@ exit 255.`,
 			return Run(cmd.Context(), opts)
 		},
 	}
-	// Everything after the environment belongs to the command.
-	cmd.Flags().SetInterspersed(false)
+	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
 }
 
 // Run runs the command.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env)
+	t, err := opts.Target(opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}
-	return cmdutil.RunInTarget(ctx, opts.IO, t, opts.Command)
+	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: "exec", Command: opts.Command, Yes: opts.Yes}
+	return run.Guarded(ctx, func() error { return cmdutil.RunInTarget(ctx, opts.IO, t, opts.Command) })
 }

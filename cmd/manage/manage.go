@@ -14,14 +14,17 @@ import (
 // Options are the inputs of `ctl manage`.
 type Options struct {
 	IO     *iostreams.IOStreams
-	Target func(string) (targets.Target, error)
+	Target func(string, targets.Options) (targets.Target, error)
+	Where  targets.Options
+	F      *cmdutil.Factory
+	Yes    bool
 	Env    string
 	Args   []string
 }
 
 // NewCmdManage builds the command; runF replaces the run in tests.
 func NewCmdManage(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target}
+	opts := &Options{IO: f.IOStreams, Target: f.Target, F: f}
 	cmd := &cobra.Command{
 		Use:   "manage <env> -- <manage.py argument>...",
 		Short: "Run a manage.py command in an environment",
@@ -41,15 +44,15 @@ exit 255.`,
 			return Run(cmd.Context(), opts)
 		},
 	}
-	// Everything after the environment belongs to the command.
-	cmd.Flags().SetInterspersed(false)
+	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
 }
 
 // Run runs manage.py.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env)
+	t, err := opts.Target(opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}
@@ -57,5 +60,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.RunInTarget(ctx, opts.IO, t, append(argv, opts.Args...))
+	argv = append(argv, opts.Args...)
+	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: "manage", Command: argv, Yes: opts.Yes}
+	return run.Guarded(ctx, func() error { return cmdutil.RunInTarget(ctx, opts.IO, t, argv) })
 }

@@ -15,7 +15,10 @@ import (
 // Options are the inputs of `ctl pyshell`.
 type Options struct {
 	IO     *iostreams.IOStreams
-	Target func(string) (targets.Target, error)
+	Target func(string, targets.Options) (targets.Target, error)
+	Where  targets.Options
+	F      *cmdutil.Factory
+	Yes    bool
 	Env    string
 	Plain  bool
 	Args   []string
@@ -23,7 +26,7 @@ type Options struct {
 
 // NewCmdPyShell builds the command; runF replaces the run in tests.
 func NewCmdPyShell(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target}
+	opts := &Options{IO: f.IOStreams, Target: f.Target, F: f}
 	cmd := &cobra.Command{
 		Use:   "pyshell <env> [-- <shell argument>...]",
 		Short: "Open the Django shell of an environment",
@@ -45,13 +48,15 @@ configured one, else the project's .venv, else $VIRTUAL_ENV, else python3.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "Use manage.py shell even when shell_plus is available")
+	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
 }
 
 // Run opens the shell.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env)
+	t, err := opts.Target(opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}
@@ -59,9 +64,16 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.Plain {
 		flavour = "shell"
 	}
-	argv, err := shells.PyShellArgv(ctx, t, flavour, opts.Args)
+	manage, err := t.ManageArgv(ctx)
 	if err != nil {
 		return err
 	}
-	return cmdutil.RunInTarget(ctx, opts.IO, t, argv)
+	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: "pyshell", Command: append(manage, "shell"), Yes: opts.Yes}
+	return run.Guarded(ctx, func() error {
+		argv, err := shells.PyShellArgv(ctx, t, flavour, opts.Args)
+		if err != nil {
+			return err
+		}
+		return cmdutil.RunInTarget(ctx, opts.IO, t, argv)
+	})
 }

@@ -20,6 +20,7 @@ import (
 	execCmd "github.com/ctlops/ctl/cmd/exec"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
+	sessionsCmd "github.com/ctlops/ctl/cmd/sessions"
 	shellCmd "github.com/ctlops/ctl/cmd/shell"
 	versionCmd "github.com/ctlops/ctl/cmd/version"
 	"github.com/ctlops/ctl/internal/build"
@@ -48,6 +49,10 @@ database, manage.py commands.`,
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if cmdutil.IsPassthrough(c) {
+			return exitcode.WithHint(&exitcode.UsageError{Err: err},
+				"ctl's flags go before --, the command's after it: ctl "+c.Name()+" ENV [flags] -- COMMAND [ARG...]")
+		}
 		return &exitcode.UsageError{Err: err}
 	})
 	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "Team config `file` (default: ctl.yaml found upward; also $CTL_CONFIG)")
@@ -73,6 +78,7 @@ database, manage.py commands.`,
 	env := envCmd.NewCmdEnv(f)
 	env.GroupID = "envs"
 	cmd.AddCommand(env)
+	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil)) // GroupID "envs" set by the constructor
 	cmd.AddCommand(versionCmd.NewCmdVersion(f))
 	return cmd
 }

@@ -15,14 +15,17 @@ import (
 // Options are the inputs of `ctl shell`.
 type Options struct {
 	IO      *iostreams.IOStreams
-	Target  func(string) (targets.Target, error)
+	Target  func(string, targets.Options) (targets.Target, error)
+	Where   targets.Options
+	F       *cmdutil.Factory
+	Yes     bool
 	Env     string
 	Command []string
 }
 
 // NewCmdShell builds the command; runF replaces the run in tests.
 func NewCmdShell(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target}
+	opts := &Options{IO: f.IOStreams, Target: f.Target, F: f}
 	cmd := &cobra.Command{
 		Use:   "shell <env> [-- <command>...]",
 		Short: "Open a shell in an environment's app",
@@ -44,13 +47,15 @@ The shell's exit code is ctl's exit code; ctl's own failures exit 255.`,
 			return Run(cmd.Context(), opts)
 		},
 	}
+	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
 }
 
 // Run opens the shell.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env)
+	t, err := opts.Target(opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}
@@ -58,5 +63,10 @@ func Run(ctx context.Context, opts *Options) error {
 	if len(opts.Command) > 0 {
 		argv = t.ShellArgv(strings.Join(opts.Command, " "))
 	}
-	return cmdutil.RunInTarget(ctx, opts.IO, t, argv)
+	recorded := argv
+	if recorded == nil {
+		recorded = t.ShellArgv("")
+	}
+	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: "shell", Command: recorded, Yes: opts.Yes}
+	return run.Guarded(ctx, func() error { return cmdutil.RunInTarget(ctx, opts.IO, t, argv) })
 }

@@ -20,7 +20,7 @@ import (
 type Options struct {
 	IO       *iostreams.IOStreams
 	Config   func() (*config.Config, error)
-	Target   func(string) (targets.Target, error)
+	Target   func(string, targets.Options) (targets.Target, error)
 	Name     string
 	Exporter cmdutil.Exporter
 }
@@ -89,7 +89,7 @@ func Resolve(opts *Options) (*config.Environment, []Value, []string, error) {
 		}
 	}
 	problems := []string{}
-	t, err := opts.Target(opts.Name)
+	t, err := opts.Target(opts.Name, targets.Options{})
 	switch {
 	case err == nil:
 		for _, s := range t.Settings() {

@@ -1,0 +1,457 @@
+package kube
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/httpstream"
+	"k8s.io/client-go/tools/portforward"
+	"k8s.io/client-go/transport/spdy"
+
+	"github.com/ctlops/ctl/internal/exitcode"
+	"github.com/ctlops/ctl/targets"
+)
+
+// Database resolves the credentials (database.secret, database.from: env
+// — the app container's spec, resolved through the API, no exec — or
+// database.from: django) and opens a port-forward to the database on
+// 127.0.0.1; the returned func closes it.
+func (t *Target) Database(ctx context.Context) (*targets.DB, func() error, error) {
+	db, err := t.credentials(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if db.Engine != "postgres" {
+		return nil, nil, fmt.Errorf("environment %q: dbshell supports PostgreSQL on Kubernetes; the app uses %s", t.env.Name, db.Engine)
+	}
+	if t.env.Has("database.host") { // reachable directly
+		db.Host = t.env.Database.Host
+		if t.env.Database.Port != 0 {
+			db.Port = t.env.Database.Port
+		}
+		return db, func() error { return nil }, nil
+	}
+	pod, port, err := t.databasePod(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	tun, err := t.forward(ctx, pod, port)
+	if err != nil {
+		return nil, nil, err
+	}
+	db.Host, db.Port = "127.0.0.1", tun.localPort
+	db.Source += fmt.Sprintf(", through a port-forward to pod %s/%s:%d", pod.Namespace, pod.Name, port)
+	return db, tun.Close, nil
+}
+
+func (t *Target) credentials(ctx context.Context) (*targets.DB, error) {
+	d := t.env.Database
+	if d.URL != "" {
+		db, err := targets.ParseDatabaseURL(d.URL, "")
+		if err != nil {
+			return nil, fmt.Errorf("environment %q: database.url: %w", t.env.Name, err)
+		}
+		db.Source = "database.url in the configuration"
+		return db, nil
+	}
+	switch {
+	case d.Secret != "":
+		return t.fromSecret(ctx, d.Secret, d.Keys)
+	case d.From == "django":
+		return t.fromDjango(ctx)
+	default: // "env", and the default
+		return t.fromEnv(ctx)
+	}
+}
+
+func (t *Target) getSecret(ctx context.Context, name string) (*corev1.Secret, error) {
+	actx, cancel := t.cluster.apiCtx(ctx)
+	defer cancel()
+	s := &corev1.Secret{}
+	err := t.cluster.core.Get().Namespace(t.namespace).Resource("secrets").Name(name).Do(actx).Into(s)
+	if apierrors.IsNotFound(err) {
+		return nil, exitcode.WithHint(fmt.Errorf("secret %q not found in namespace %q", name, t.namespace), "check database.secret in ctl.yaml")
+	}
+	return s, t.cluster.classify(err, "get", "secrets", t.namespace)
+}
+
+func (t *Target) getConfigMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
+	actx, cancel := t.cluster.apiCtx(ctx)
+	defer cancel()
+	cm := &corev1.ConfigMap{}
+	err := t.cluster.core.Get().Namespace(t.namespace).Resource("configmaps").Name(name).Do(actx).Into(cm)
+	return cm, t.cluster.classify(err, "get", "configmaps", t.namespace)
+}
+
+// fromSecret reads url (or host/port/user/password/name) keys.
+func (t *Target) fromSecret(ctx context.Context, name string, keys map[string]string) (*targets.DB, error) {
+	s, err := t.getSecret(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	key := func(k, def string) string {
+		if keys[k] != "" {
+			return string(s.Data[keys[k]])
+		}
+		for _, cand := range []string{def, strings.ToUpper(def)} {
+			if v, ok := s.Data[cand]; ok {
+				return string(v)
+			}
+		}
+		return ""
+	}
+	src := fmt.Sprintf("secret %s/%s", t.namespace, name)
+	if u := key("url", "url"); u != "" {
+		db, err := targets.ParseDatabaseURL(u, "")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src, err)
+		}
+		db.Source = src
+		return db, nil
+	}
+	if u := key("url", "database_url"); u != "" {
+		db, err := targets.ParseDatabaseURL(u, "")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src, err)
+		}
+		db.Source = src
+		return db, nil
+	}
+	db := &targets.DB{Engine: "postgres", Host: key("host", "host"), User: key("user", "user"), Password: key("password", "password"), Name: key("name", "name"), Port: 5432, Source: src, Options: map[string]string{}}
+	if p, err := strconv.Atoi(key("port", "port")); err == nil {
+		db.Port = p
+	}
+	if db.Name == "" {
+		return nil, exitcode.WithHint(fmt.Errorf("%s has no url key and no name key", src), "set database.keys in ctl.yaml (url, or host/port/user/password/name)")
+	}
+	return db, nil
+}
+
+// fromEnv reads the app container's environment as declared in its spec:
+// env (literal, secretKeyRef, configMapKeyRef) and envFrom.
+func (t *Target) fromEnv(ctx context.Context) (*targets.DB, error) {
+	pod, err := t.choosePod(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cname, err := t.chooseContainer(pod)
+	if err != nil {
+		return nil, err
+	}
+	var spec *corev1.Container
+	for i := range pod.Spec.Containers {
+		if pod.Spec.Containers[i].Name == cname {
+			spec = &pod.Spec.Containers[i]
+		}
+	}
+	vars := map[string]string{}
+	srcOf := map[string]string{}
+	secrets := map[string]*corev1.Secret{}
+	cms := map[string]*corev1.ConfigMap{}
+	secret := func(name string) (*corev1.Secret, error) {
+		if s, ok := secrets[name]; ok {
+			return s, nil
+		}
+		s, err := t.getSecret(ctx, name)
+		secrets[name] = s
+		return s, err
+	}
+	cm := func(name string) (*corev1.ConfigMap, error) {
+		if c, ok := cms[name]; ok {
+			return c, nil
+		}
+		c, err := t.getConfigMap(ctx, name)
+		cms[name] = c
+		return c, err
+	}
+	for _, ef := range spec.EnvFrom {
+		switch {
+		case ef.SecretRef != nil:
+			s, err := secret(ef.SecretRef.Name)
+			if err != nil {
+				return nil, err
+			}
+			for k, v := range s.Data {
+				vars[ef.Prefix+k], srcOf[ef.Prefix+k] = string(v), "secret "+s.Name
+			}
+		case ef.ConfigMapRef != nil:
+			c, err := cm(ef.ConfigMapRef.Name)
+			if err != nil {
+				return nil, err
+			}
+			for k, v := range c.Data {
+				vars[ef.Prefix+k], srcOf[ef.Prefix+k] = v, "configmap "+c.Name
+			}
+		}
+	}
+	for _, e := range spec.Env {
+		switch {
+		case e.ValueFrom == nil:
+			vars[e.Name], srcOf[e.Name] = e.Value, "the container spec"
+		case e.ValueFrom.SecretKeyRef != nil:
+			s, err := secret(e.ValueFrom.SecretKeyRef.Name)
+			if err != nil {
+				return nil, err
+			}
+			vars[e.Name], srcOf[e.Name] = string(s.Data[e.ValueFrom.SecretKeyRef.Key]), "secret "+s.Name
+		case e.ValueFrom.ConfigMapKeyRef != nil:
+			c, err := cm(e.ValueFrom.ConfigMapKeyRef.Name)
+			if err != nil {
+				return nil, err
+			}
+			vars[e.Name], srcOf[e.Name] = c.Data[e.ValueFrom.ConfigMapKeyRef.Key], "configmap "+c.Name
+		}
+	}
+	where := fmt.Sprintf("container %s of pod %s/%s", cname, pod.Namespace, pod.Name)
+	urlVar := "DATABASE_URL"
+	if t.env.Database.URLEnv != "" {
+		urlVar = t.env.Database.URLEnv
+	}
+	if u := vars[urlVar]; u != "" {
+		db, err := targets.ParseDatabaseURL(u, "")
+		if err != nil {
+			return nil, fmt.Errorf("%s from %s: %w", urlVar, where, err)
+		}
+		db.Source = fmt.Sprintf("%s (%s) of %s", urlVar, srcOf[urlVar], where)
+		return db, nil
+	}
+	for _, prefix := range []string{"POSTGRES_", "DB_", "DATABASE_", "PG"} {
+		get := func(names ...string) string {
+			for _, n := range names {
+				if v := vars[prefix+n]; v != "" {
+					return v
+				}
+			}
+			return ""
+		}
+		name := get("DB", "NAME", "DATABASE")
+		if name == "" {
+			continue
+		}
+		db := &targets.DB{Engine: "postgres", Host: get("HOST"), User: get("USER", "USERNAME"), Password: get("PASSWORD"), Name: name, Port: 5432,
+			Source: fmt.Sprintf("%s* variables of %s", prefix, where), Options: map[string]string{}}
+		if p, err := strconv.Atoi(get("PORT")); err == nil {
+			db.Port = p
+		}
+		return db, nil
+	}
+	return nil, exitcode.WithHint(fmt.Errorf("no %s, POSTGRES_*, DB_* or DATABASE_* variables in %s", urlVar, where),
+		"set database.secret (and keys) or database.from: django in ctl.yaml")
+}
+
+// djangoProbe prints DATABASES['default'] as JSON.
+const djangoProbe = `import json
+from django.conf import settings
+d = settings.DATABASES["default"]
+print("CTL-DB:" + json.dumps({k: str(d.get(k) or "") for k in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT")}))`
+
+func (t *Target) fromDjango(ctx context.Context) (*targets.DB, error) {
+	manage, _ := t.ManageArgv(ctx)
+	var out, errb bytes.Buffer
+	code, err := t.Run(ctx, targets.Session{Argv: append(manage, "shell", "-c", djangoProbe), NoStdin: true, Stdout: &out, Stderr: &errb})
+	if err != nil {
+		return nil, err
+	}
+	if code != 0 {
+		return nil, fmt.Errorf("asking Django for DATABASES in pod %s failed (exit %d): %s", t.pod, code, lastLine(errb.String()))
+	}
+	var m map[string]string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if j, ok := strings.CutPrefix(line, "CTL-DB:"); ok {
+			if err := json.Unmarshal([]byte(j), &m); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if m == nil || !strings.Contains(m["ENGINE"], "postg") {
+		return nil, fmt.Errorf("Django in pod %s does not use PostgreSQL (%s)", t.pod, m["ENGINE"])
+	}
+	db := &targets.DB{Engine: "postgres", Host: m["HOST"], User: m["USER"], Password: m["PASSWORD"], Name: m["NAME"], Port: 5432,
+		Source: "Django's DATABASES['default'] in pod " + t.pod, Options: map[string]string{}}
+	if p, err := strconv.Atoi(m["PORT"]); err == nil {
+		db.Port = p
+	}
+	return db, nil
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// databasePod finds the pod behind database.service (or the Service named
+// like the URL's host) and the pod port to forward to.
+func (t *Target) databasePod(ctx context.Context, db *targets.DB) (*corev1.Pod, int, error) {
+	svcName := t.env.Database.Service
+	if svcName == "" {
+		svcName = strings.Split(db.Host, ".")[0] // postgres, postgres.ns.svc.cluster.local
+	}
+	actx, cancel := t.cluster.apiCtx(ctx)
+	defer cancel()
+	svc := &corev1.Service{}
+	err := t.cluster.core.Get().Namespace(t.namespace).Resource("services").Name(svcName).Do(actx).Into(svc)
+	if apierrors.IsNotFound(err) {
+		// Maybe a pod name.
+		pod := &corev1.Pod{}
+		if perr := t.cluster.core.Get().Namespace(t.namespace).Resource("pods").Name(svcName).Do(actx).Into(pod); perr == nil {
+			return pod, db.Port, nil
+		}
+		return nil, 0, exitcode.WithHint(fmt.Errorf("no Service or pod %q in namespace %q to reach the database host %q through", svcName, t.namespace, db.Host),
+			"set database.service (a Service or pod to port-forward to) or database.host (reachable directly) in ctl.yaml")
+	}
+	if err != nil {
+		return nil, 0, t.cluster.classify(err, "get", "services", t.namespace)
+	}
+	if len(svc.Spec.Selector) == 0 {
+		return nil, 0, fmt.Errorf("service %s/%s has no selector: ctl cannot find a pod behind it", t.namespace, svcName)
+	}
+	list := &corev1.PodList{}
+	err = t.cluster.core.Get().Namespace(t.namespace).Resource("pods").
+		VersionedParams(&metav1.ListOptions{LabelSelector: labels.SelectorFromSet(svc.Spec.Selector).String()}, paramCodec).Do(actx).Into(list)
+	if err != nil {
+		return nil, 0, t.cluster.classify(err, "list", "pods", t.namespace)
+	}
+	var pod *corev1.Pod
+	for i := range list.Items {
+		if isReady(&list.Items[i]) && (pod == nil || list.Items[i].Name < pod.Name) {
+			pod = &list.Items[i]
+		}
+	}
+	if pod == nil {
+		return nil, 0, fmt.Errorf("no ready pod behind service %s/%s", t.namespace, svcName)
+	}
+	port := db.Port
+	for _, sp := range svc.Spec.Ports {
+		if int(sp.Port) != db.Port && len(svc.Spec.Ports) > 1 {
+			continue
+		}
+		switch {
+		case sp.TargetPort.IntValue() > 0:
+			port = sp.TargetPort.IntValue()
+		case sp.TargetPort.StrVal != "":
+			for _, c := range pod.Spec.Containers {
+				for _, cp := range c.Ports {
+					if cp.Name == sp.TargetPort.StrVal {
+						port = int(cp.ContainerPort)
+					}
+				}
+			}
+		default:
+			port = int(sp.Port)
+		}
+		break
+	}
+	return pod, port, nil
+}
+
+// tunnel is a port-forward on 127.0.0.1 that re-establishes itself when
+// the connection to the pod drops, keeping the same local port.
+type tunnel struct {
+	localPort int
+	stop      chan struct{}
+	once      sync.Once
+	done      chan struct{}
+}
+
+func (tu *tunnel) Close() error {
+	tu.once.Do(func() { close(tu.stop) })
+	select {
+	case <-tu.done:
+	case <-time.After(5 * time.Second):
+	}
+	return nil
+}
+
+func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunnel, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	local := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	tu := &tunnel{localPort: local, stop: make(chan struct{}), done: make(chan struct{})}
+	u := t.cluster.core.Post().Namespace(pod.Namespace).Resource("pods").Name(pod.Name).SubResource("portforward").URL()
+	first := make(chan error, 1)
+	go func() {
+		defer close(tu.done)
+		attempt := 0
+		for {
+			ready := make(chan struct{})
+			dialer, err := t.dialer(u)
+			var pf *portforward.PortForwarder
+			if err == nil {
+				pf, err = portforward.NewOnAddresses(dialer, []string{"127.0.0.1"}, []string{fmt.Sprintf("%d:%d", local, port)}, tu.stop, ready, io.Discard, io.Discard)
+			}
+			if err == nil {
+				errc := make(chan error, 1)
+				go func() { errc <- pf.ForwardPorts() }()
+				select {
+				case <-ready:
+					if attempt == 0 {
+						first <- nil
+					}
+					err = <-errc
+				case err = <-errc:
+				}
+			}
+			select {
+			case <-tu.stop:
+				return
+			default:
+			}
+			if attempt == 0 && err != nil {
+				first <- err
+				return
+			}
+			attempt++
+			time.Sleep(min(time.Duration(attempt)*200*time.Millisecond, 2*time.Second))
+		}
+	}()
+	select {
+	case err := <-first:
+		if err != nil {
+			if ok, cerr := t.cluster.can(ctx, "create", "pods", "portforward", pod.Namespace); cerr == nil && !ok {
+				return nil, &ForbiddenError{Verb: "create", Resource: "pods/portforward", Namespace: pod.Namespace, Context: t.cluster.context, Err: err}
+			}
+			return nil, fmt.Errorf("port-forward to pod %s/%s:%d: %w", pod.Namespace, pod.Name, port, t.cluster.classify(err, "create", "pods/portforward", pod.Namespace))
+		}
+		return tu, nil
+	case <-time.After(t.cluster.timeout):
+		_ = tu.Close()
+		return nil, &UnreachableError{Context: t.cluster.context, Server: t.cluster.server, Err: errors.New("port-forward did not become ready within the timeout")}
+	}
+}
+
+// dialer speaks WebSocket-tunnelled SPDY and falls back to plain SPDY.
+func (t *Target) dialer(u interface{ String() string }) (httpstream.Dialer, error) {
+	rt, up, err := spdy.RoundTripperFor(t.cluster.config)
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := parseURL(u.String())
+	if err != nil {
+		return nil, err
+	}
+	spdyDialer := spdy.NewDialer(up, &http.Client{Transport: rt}, "POST", parsed)
+	ws, err := portforward.NewSPDYOverWebsocketDialer(parsed, t.cluster.config)
+	if err != nil {
+		return spdyDialer, nil
+	}
+	return portforward.NewFallbackDialer(ws, spdyDialer, func(err error) bool {
+		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
+	}), nil
+}

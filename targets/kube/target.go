@@ -1,0 +1,209 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/httpstream"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/remotecommand"
+	utilexec "k8s.io/client-go/util/exec"
+
+	"github.com/ctlops/ctl/internal/config"
+	"github.com/ctlops/ctl/shells/term"
+	"github.com/ctlops/ctl/targets"
+)
+
+// Deps configure a Kubernetes target.
+type Deps struct {
+	// App is the configuration's app name (default selectors use it).
+	App string
+	// Timeout bounds every API call (not the sessions).
+	Timeout time.Duration
+	// Opts are the per-invocation overrides (--component, --pod, -c).
+	Opts targets.Options
+}
+
+// Target is a Kubernetes environment.
+type Target struct {
+	env       *config.Environment
+	app       string
+	opts      targets.Options
+	cluster   *cluster
+	namespace string
+
+	// the last session's placement
+	pod, container string
+}
+
+var (
+	_ targets.Target    = (*Target)(nil)
+	_ targets.Described = (*Target)(nil)
+)
+
+// New reads the kubeconfig for the environment's context; no network.
+func New(env *config.Environment, deps Deps) (*Target, error) {
+	if deps.Timeout == 0 {
+		deps.Timeout = 5 * time.Second
+	}
+	c, err := loadCluster(env.Context, deps.Timeout)
+	if err != nil {
+		return nil, fmt.Errorf("environment %q: %w", env.Name, err)
+	}
+	ns := strings.ReplaceAll(env.Namespace, "{env}", env.Name)
+	if ns == "" {
+		ns = c.namespace
+	}
+	if ns == "" {
+		ns = "default"
+	}
+	return &Target{env: env, app: deps.App, opts: deps.Opts, cluster: c, namespace: ns}, nil
+}
+
+// Env returns the configuration.
+func (t *Target) Env() *config.Environment { return t.env }
+
+// Namespace is the resolved namespace.
+func (t *Target) Namespace() string { return t.namespace }
+
+// Where says where sessions run.
+func (t *Target) Where() string {
+	w := t.cluster.context + "/" + t.namespace
+	if t.pod != "" {
+		w += "/" + t.pod
+		if t.container != "" {
+			w += " (" + t.container + ")"
+		}
+	}
+	return w
+}
+
+// Placement is where the last session ran.
+func (t *Target) Placement() (string, string, string, string) {
+	return t.cluster.context, t.namespace, t.pod, t.container
+}
+
+// ShellArgv is bash when the image has it, else sh.
+func (t *Target) ShellArgv(cmd string) []string {
+	if cmd != "" {
+		return []string{"sh", "-c", cmd}
+	}
+	if t.env.Shell != "" {
+		return strings.Fields(t.env.Shell)
+	}
+	return []string{"sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi"}
+}
+
+// ManageArgv is the container's python and manage.py (relative to the
+// container's working directory unless configured).
+func (t *Target) ManageArgv(context.Context) ([]string, error) {
+	py := t.env.Python
+	if py == "" {
+		py = "python"
+	}
+	m := t.env.Manage
+	if m == "" {
+		m = "manage.py"
+	}
+	return []string{py, m}, nil
+}
+
+// Settings lists what env show resolves without touching the network.
+func (t *Target) Settings() []targets.Setting {
+	det := config.Origin{Kind: config.SourceDetected}
+	comp, sel := t.component()
+	return []targets.Setting{
+		{Key: "context", Value: t.cluster.context, Origin: det},
+		{Key: "server", Value: t.cluster.server, Origin: det},
+		{Key: "namespace", Value: t.namespace, Origin: det},
+		{Key: "component", Value: comp + " (" + sel + ")", Origin: det},
+	}
+}
+
+// Run execs the session in the chosen pod: one pod list, one exec stream.
+func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
+	pod, err := t.choosePod(ctx)
+	if err != nil {
+		return 0, err
+	}
+	container, err := t.chooseContainer(pod)
+	if err != nil {
+		return 0, err
+	}
+	t.pod, t.container = pod.Name, container
+	argv := s.Argv
+	if len(argv) == 0 {
+		argv = t.ShellArgv("")
+	}
+	return t.exec(ctx, pod, container, argv, s)
+}
+
+func (t *Target) exec(ctx context.Context, pod *corev1.Pod, container string, argv []string, s targets.Session) (int, error) {
+	var tty *term.TTY
+	if s.TTY {
+		tty = term.Open(s.Stdin, s.Stdout)
+	}
+	stdin := s.Stdin
+	if s.NoStdin {
+		stdin = nil
+	}
+	req := t.cluster.core.Post().Namespace(pod.Namespace).Resource("pods").Name(pod.Name).SubResource("exec").
+		VersionedParams(&corev1.PodExecOptions{
+			Container: container, Command: argv,
+			Stdin: stdin != nil, Stdout: true, Stderr: tty == nil, TTY: tty != nil,
+		}, paramCodec)
+	exe, err := newExecutor(t.cluster.config, req.URL())
+	if err != nil {
+		return 0, err
+	}
+	opts := remotecommand.StreamOptions{Stdin: stdin, Stdout: s.Stdout, Stderr: s.Stderr, Tty: tty != nil}
+	run := func() error { return exe.StreamWithContext(ctx, opts) }
+	if tty != nil {
+		opts.Stderr = nil // a TTY merges the streams
+		stop := make(chan struct{})
+		defer close(stop)
+		opts.TerminalSizeQueue = tty.SizeQueue(stop)
+		err = tty.Safe(run)
+	} else {
+		err = run()
+	}
+	if err == nil {
+		return 0, nil
+	}
+	var ce utilexec.CodeExitError
+	if errors.As(err, &ce) {
+		return ce.Code, nil
+	}
+	return 0, t.execError(ctx, pod, err)
+}
+
+// execError explains a failed exec; RBAC refusals name the missing verb.
+func (t *Target) execError(ctx context.Context, pod *corev1.Pod, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if ok, cerr := t.cluster.can(context.WithoutCancel(ctx), "create", "pods", "exec", pod.Namespace); cerr == nil && !ok {
+		return &ForbiddenError{Verb: "create", Resource: "pods/exec", Namespace: pod.Namespace, Context: t.cluster.context, Err: err}
+	}
+	return fmt.Errorf("exec in pod %s/%s: %w", pod.Namespace, pod.Name, t.cluster.classify(err, "create", "pods/exec", pod.Namespace))
+}
+
+// newExecutor speaks WebSocket and falls back to SPDY, as kubectl does.
+func newExecutor(cfg *rest.Config, u *url.URL) (remotecommand.Executor, error) {
+	ws, err := remotecommand.NewWebSocketExecutor(cfg, "GET", u.String())
+	if err != nil {
+		return nil, err
+	}
+	spdy, err := remotecommand.NewSPDYExecutor(cfg, "POST", u)
+	if err != nil {
+		return nil, err
+	}
+	return remotecommand.NewFallbackExecutor(ws, spdy, func(err error) bool {
+		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
+	})
+}
