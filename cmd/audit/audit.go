@@ -154,15 +154,19 @@ func Run(opts *Options) error {
 			return err
 		}
 	case "sarif":
+		// Code scanning resolves relative URIs against the repository
+		// root: use the git work tree holding the project, so that a
+		// project in a subdirectory (backend/manage.py) still maps.
+		base := res.SourceRoot()
 		toRoot := func(file string) string {
 			abs := file
 			if !filepath.IsAbs(abs) {
 				abs = filepath.Join(cwd, file)
 			}
-			if rel, err := filepath.Rel(res.Root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			if rel, err := filepath.Rel(base, abs); err == nil && !strings.HasPrefix(rel, "..") {
 				return rel
 			}
-			return file
+			return "file://" + filepath.ToSlash(abs)
 		}
 		if err := res.WriteSARIF(opts.IO.Out, build.Version, toRoot); err != nil {
 			return err

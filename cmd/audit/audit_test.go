@@ -552,6 +552,34 @@ func TestDottedModuleWithRoot(t *testing.T) {
 	}
 }
 
+// TestSARIFURIsRelativeToRepository: code scanning resolves SARIF URIs
+// against the repository root, so a project in a subdirectory of a git
+// work tree gets URIs from the work tree's root, wherever ctl runs.
+func TestSARIFURIsRelativeToRepository(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		".git/HEAD":                   "ref: refs/heads/main\n",
+		"backend/manage.py":           "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
+		"backend/app/__init__.py":     "",
+		"backend/app/settings.py":     "DEBUG = True\n",
+		"backend/app/sub/__init__.py": "",
+	})
+	for _, c := range []struct {
+		cwd  string
+		args []string
+	}{
+		{dir, []string{"backend/app/settings.py"}},
+		{filepath.Join(dir, "backend"), nil},
+		{filepath.Join(dir, "backend", "app", "sub"), []string{"app.settings"}},
+	} {
+		log := decodeSARIF(t, run(t, c.cwd, false, append(c.args, "--format", "sarif")...).out)
+		for _, r := range log.Runs[0].Results {
+			if u := r.Locations[0].PhysicalLocation.ArtifactLocation.URI; u != "backend/app/settings.py" {
+				t.Errorf("cwd %s: uri %q, want backend/app/settings.py", c.cwd, u)
+			}
+		}
+	}
+}
+
 // TestEnvProvenance: the environment is unset by default, and each value
 // names the file or flag it came from.
 func TestEnvProvenance(t *testing.T) {

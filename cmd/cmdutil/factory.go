@@ -3,9 +3,11 @@
 package cmdutil
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"sync"
+	"time"
 
 	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/exitcode"
@@ -84,7 +86,11 @@ func targetFunc(f *Factory) func(string, targets.Options) (targets.Target, error
 		}
 		env, err := targets.Lookup(cfg, name)
 		if err != nil {
-			return nil, err
+			if denv, ok := discovered(cfg, name); ok {
+				env = denv
+			} else {
+				return nil, err
+			}
 		}
 		switch env.Target {
 		case config.TargetLocal:
@@ -100,6 +106,21 @@ func targetFunc(f *Factory) func(string, targets.Options) (targets.Target, error
 		}
 		return nil, &targets.NotSupportedError{Env: env.Name, Target: env.Target}
 	}
+}
+
+// discovered resolves a name through the `discover:` patterns: the
+// namespace the name stands for must exist and match the selector.
+func discovered(cfg *config.Config, name string) (*config.Environment, bool) {
+	for _, d := range cfg.Discover {
+		ns, ok := d.NamespaceFor(name)
+		if !ok {
+			continue
+		}
+		if found, err := kube.DiscoverOne(context.Background(), d, ns, 5*time.Second); err == nil && found {
+			return cfg.Discovered(d, ns), true
+		}
+	}
+	return nil, false
 }
 
 func prompterFunc(f *Factory) func() prompter.Prompter {

@@ -136,6 +136,68 @@ type Config struct {
 	// Environments in declaration order; the implicit local one first
 	// when no file declares it.
 	Environments []*Environment
+	// Discover are patterns that turn Kubernetes namespaces into
+	// environments, for platforms with an instance per customer.
+	Discover []Discovery
+	// defaults are the merged `defaults:` values, applied to discovered
+	// environments.
+	defaults map[string]val
+}
+
+// Discovery is one `discover:` pattern.
+type Discovery struct {
+	// From is what is listed: "namespaces".
+	From string
+	// Context is the kubeconfig context ("" = current).
+	Context string
+	// Selector is the namespaces' label selector.
+	Selector string
+	// Name is the environment name template; {namespace} is replaced.
+	Name string
+	// Protected marks the discovered environments protected.
+	Protected bool
+	Origin    Origin
+}
+
+// NameFor is the environment name of a namespace.
+func (d Discovery) NameFor(namespace string) string {
+	return strings.ReplaceAll(d.Name, "{namespace}", namespace)
+}
+
+// NamespaceFor inverts the name template: the namespace an environment
+// name stands for, if the name fits the template.
+func (d Discovery) NamespaceFor(env string) (string, bool) {
+	pre, post, ok := strings.Cut(d.Name, "{namespace}")
+	if !ok || !strings.HasPrefix(env, pre) || !strings.HasSuffix(env, post) || len(env) <= len(pre)+len(post) {
+		return "", false
+	}
+	return env[len(pre) : len(env)-len(post)], true
+}
+
+// Discovered builds the environment for a namespace found by d: target
+// kubernetes, the namespace and context of the pattern, the defaults.
+func (c *Config) Discovered(d Discovery, namespace string) *Environment {
+	e := &Environment{Name: d.NameFor(namespace), Origin: Origin{Kind: SourceDetected, Note: "discovered: namespace " + namespace + " (pattern at " + d.Origin.String() + ")"}, Origins: map[string]Origin{}}
+	vals := map[string]val{}
+	for k, v := range c.defaults {
+		vals[k] = v
+	}
+	vals["target"] = val{v: TargetKubernetes, origin: d.Origin}
+	vals["namespace"] = val{v: namespace, origin: e.Origin}
+	if d.Context != "" {
+		vals["context"] = val{v: d.Context, origin: d.Origin}
+	}
+	if d.Protected {
+		vals["protected"] = val{v: true, origin: d.Origin}
+	}
+	e.Target = TargetKubernetes
+	for _, f := range schema {
+		if v, ok := vals[f.key]; ok && f.appliesTo(TargetKubernetes) {
+			f.set(e, v.v)
+			e.Origins[f.key] = v.origin
+		}
+	}
+	return e
 }
 
 // Env returns the environment called name, or nil.

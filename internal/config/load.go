@@ -73,6 +73,7 @@ type rawFile struct {
 	app      *val
 	defaults map[string]val
 	envs     []*rawEnv
+	discover []Discovery
 }
 
 type decoder struct {
@@ -173,7 +174,7 @@ func parseFile(read func(string) ([]byte, error), path, display string, kind Sou
 		d.errorf(root, "expected a mapping with app: and environments:, got %s", describe(root))
 		return nil, d.problems, nil
 	}
-	d.eachPair(root, []string{"version", "app", "defaults", "environments"}, "top level", func(key string, k, v *yaml.Node) {
+	d.eachPair(root, []string{"version", "app", "defaults", "environments", "discover"}, "top level", func(key string, k, v *yaml.Node) {
 		switch key {
 		case "version":
 			if s, ok := d.scalar(v, kInt, "version"); ok && s.(int) != 1 {
@@ -187,9 +188,62 @@ func parseFile(read func(string) ([]byte, error), path, display string, kind Sou
 			d.envFields(v, "", rf.defaults, "defaults")
 		case "environments":
 			d.environments(v, rf)
+		case "discover":
+			d.discover(v, rf)
 		}
 	})
 	return rf, d.problems, nil
+}
+
+func (d *decoder) discover(n *yaml.Node, rf *rawFile) {
+	n = resolve(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "discover: expected a list of patterns, got %s", describe(n))
+		return
+	}
+	for _, item := range n.Content {
+		item = resolve(item)
+		if item.Kind != yaml.MappingNode {
+			d.errorf(item, "discover: expected a mapping (from, selector, name...), got %s", describe(item))
+			continue
+		}
+		disc := Discovery{From: "namespaces", Name: "{namespace}", Origin: d.origin(item)}
+		d.eachPair(item, []string{"from", "context", "selector", "name", "protected"}, "discover pattern", func(key string, k, v *yaml.Node) {
+			kind := kString
+			if key == "protected" {
+				kind = kBool
+			}
+			x, ok := d.scalar(v, kind, "discover."+key)
+			if !ok {
+				return
+			}
+			switch key {
+			case "from":
+				if x.(string) != "namespaces" {
+					d.errorf(v, "discover.from: unknown source %q; ctl discovers from namespaces", x)
+				}
+			case "context":
+				disc.Context = x.(string)
+			case "selector":
+				disc.Selector = x.(string)
+			case "name":
+				if !strings.Contains(x.(string), "{namespace}") {
+					d.errorf(v, "discover.name: the template must contain {namespace}")
+				}
+				disc.Name = x.(string)
+			case "protected":
+				disc.Protected = x.(bool)
+			}
+		})
+		if disc.Selector == "" {
+			d.errorf(item, "discover pattern needs a selector (e.g. app.kubernetes.io/part-of=myapp): listing every namespace is not discovery")
+			continue
+		}
+		rf.discover = append(rf.discover, disc)
+	}
 }
 
 var envNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)

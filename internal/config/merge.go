@@ -14,7 +14,12 @@ func merge(cfg *Config, layers []*rawFile) []Problem {
 	byName := map[string]*Environment{}
 	envFields := map[string][]map[string]val{} // name -> per-layer fields
 	var order []string
+	cfg.defaults = map[string]val{}
 	for _, l := range layers {
+		for k, v := range l.defaults {
+			cfg.defaults[k] = v
+		}
+		cfg.Discover = append(cfg.Discover, l.discover...)
 		if l.app != nil {
 			cfg.App, cfg.AppOrigin = l.app.v.(string), l.app.origin
 		}

@@ -2,8 +2,10 @@
 package list
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/tableprinter"
+	"github.com/ctlops/ctl/targets/kube"
 	"github.com/ctlops/ctl/targets/local"
 )
 
@@ -101,6 +104,33 @@ func Location(e *config.Environment, cwd, teamFile string) string {
 	return ""
 }
 
+// discoveredRows lists the environments of `discover:` patterns (network:
+// only when the configuration has such patterns). A pattern that cannot
+// be listed is a warning, not a failure of the listing.
+func discoveredRows(cfg *config.Config, io *iostreams.IOStreams) []Row {
+	var rows []Row
+	seen := map[string]bool{}
+	for _, n := range cfg.Names() {
+		seen[n] = true
+	}
+	for _, d := range cfg.Discover {
+		names, err := kube.Discover(context.Background(), d, 5*time.Second)
+		if err != nil {
+			fmt.Fprintf(io.ErrOut, "warning: discover pattern at %s: %v\n", d.Origin, err)
+			continue
+		}
+		for _, ns := range names {
+			e := cfg.Discovered(d, ns)
+			if seen[e.Name] {
+				continue
+			}
+			seen[e.Name] = true
+			rows = append(rows, Row{Name: e.Name, Target: e.Target, Location: Location(e, "", ""), Protected: e.Protected, Source: e.Origin})
+		}
+	}
+	return rows
+}
+
 // Run prints the listing.
 func Run(opts *Options) error {
 	cfg, err := opts.Config()
@@ -112,6 +142,7 @@ func Run(opts *Options) error {
 		return err
 	}
 	rows := Rows(cfg, cwd)
+	rows = append(rows, discoveredRows(cfg, opts.IO)...)
 	if opts.Exporter.Enabled() {
 		envs := make([]map[string]any, 0, len(rows))
 		for _, r := range rows {
