@@ -48,3 +48,20 @@ snapshot: ## local release build with goreleaser, if installed
 
 clean:
 	rm -rf bin dist share
+
+# ---- Kubernetes sandbox: a real control plane on 127.0.0.1 (docs/sandbox.md) ----
+SANDBOX_STATE ?= /tmp/ctl-sandbox
+
+.PHONY: sandbox-build sandbox-up sandbox-down sandbox-demo
+
+sandbox-build: ## build etcd, kube-apiserver, controller-manager, scheduler, kwok into ~/.cache (~15 min cold, then a no-op)
+	scripts/sandbox/build.sh
+
+sandbox-up: sandbox-build ## start the sandbox in SANDBOX_STATE; then: . $(SANDBOX_STATE)/env
+	scripts/sandbox/up.sh $(SANDBOX_STATE)
+
+sandbox-down: ## stop the sandbox and delete SANDBOX_STATE
+	scripts/sandbox/down.sh $(SANDBOX_STATE) --purge
+
+sandbox-demo: sandbox-build ## the sandbox with myapp in myapp-qa and myapp-prod; prints how to use it
+	scripts/sandbox/demo.sh $(SANDBOX_STATE)
