@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test deps bench bench-audit fuzz docs completions snapshot clean
+.PHONY: all build demo test deps bench bench-audit bench-exec fuzz docs completions snapshot clean
 
 all: build
 
@@ -29,6 +29,9 @@ bench: build ## start-up figures: ctl vs kubectl, side by side
 
 bench-audit: build ## ctl audit vs manage.py check --deploy, side by side
 	$(GO) run ./scripts/bench-audit
+
+bench-exec: build ## ctl exec vs kubectl exec on the sandbox, side by side
+	scripts/bench-exec.sh
 
 fuzz: ## fuzz every target for FUZZTIME (default 10s)
 	scripts/fuzz.sh
