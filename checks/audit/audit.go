@@ -91,7 +91,7 @@ func Run(opts Options) (*Result, error) {
 	if len(values) == 0 && len(ev.Diagnostics) > 0 {
 		return nil, &UsageError{Err: fmt.Errorf("%s: nothing could be read: %s: %s", display(file), ev.Diagnostics[0].Pos, ev.Diagnostics[0].Msg)}
 	}
-	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: opts.Env, Files: ev.Files}
+	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: ev.Environ(), Files: ev.Files}
 	admin := adminAtDefault(ev, s, root)
 	res.Findings = Check(s, admin, opts.Ignore)
 	res.Findings = append(parseFindings(ev.Diagnostics, opts.Ignore), res.Findings...)
@@ -108,11 +108,29 @@ func Run(opts Options) (*Result, error) {
 		}
 		res.EnvAssumed = "from " + strings.Join(sortedStrings(names), ", ") + "; other variables unset"
 	}
-	used := map[string]bool{}
-	for _, v := range values {
+	// The variables read anywhere in the values, containers included
+	// (DATABASES = {"default": env.db("DATABASE_URL")}); seen guards
+	// against shared structure.
+	used, seen := map[string]bool{}, map[*Value]bool{}
+	var collect func(v *Value)
+	collect = func(v *Value) {
+		if v == nil || seen[v] {
+			return
+		}
+		seen[v] = true
 		for _, n := range v.Env {
 			used[n] = true
 		}
+		for _, it := range v.Items {
+			collect(it)
+		}
+		for i := range v.Vals {
+			collect(v.Keys[i])
+			collect(v.Vals[i])
+		}
+	}
+	for _, v := range values {
+		collect(v)
 	}
 	for n := range used {
 		res.EnvVars = append(res.EnvVars, n)
@@ -140,6 +158,11 @@ func parseFindings(diags []Diagnostic, ignore []string) []Finding {
 	var out []Finding
 	perFile := map[string]int{}
 	for _, d := range diags {
+		if d.Msg == stepLimitMsg {
+			out = append(out, Finding{ID: "ctl.E001", Severity: Warning, Message: "could not evaluate the settings completely: " + d.Msg,
+				Hint: "move heavy module-level code (loops, recursion) out of the settings", Pos: d.Pos})
+			continue
+		}
 		perFile[d.Pos.File]++
 		if perFile[d.Pos.File] > 10 {
 			continue
@@ -210,6 +233,16 @@ func locate(opts Options) (file, module, root string, err error) {
 		}
 		return f, t, root, nil
 	}
+}
+
+// SourceRoot is the git work tree holding the project (the nearest
+// directory above Root with a .git), or Root outside git: the base of
+// SARIF URIs, which code scanning resolves against the repository root.
+func (r *Result) SourceRoot() string {
+	if d := findUp(r.Root, ".git"); d != "" {
+		return d
+	}
+	return r.Root
 }
 
 func findUp(dir, name string) string {

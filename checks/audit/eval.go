@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	py "github.com/ctlops/ctl/checks/audit/python"
@@ -33,8 +34,17 @@ type Evaluator struct {
 	loading map[string]bool
 	modules map[string]*scope
 	funcs   map[*Value]*funcDef
+	// envSet holds the settings' own writes to os.environ (nil: deleted).
+	envSet map[string]*Value
+	// tryDepth counts the try bodies being run: inside one, the errors
+	// Python would raise (KeyError, ValueError...) become exceptions the
+	// handlers see; outside, evaluation goes on with an unknown value.
+	tryDepth int
+	// exc is an exception raised by the expression being evaluated.
+	exc     *flow
 	steps   int
 	depth   int
+	stopped bool
 }
 
 // Diagnostic is a parse or evaluation problem with its position.
@@ -43,8 +53,23 @@ type Diagnostic struct {
 	Msg string
 }
 
-// stepLimit bounds work on pathological input (loops, huge files).
-const stepLimit = 2_000_000
+// stepLimit bounds work on pathological input (loops, huge files). A
+// variable only so that the fuzz tests can lower it: the fuzzing engine
+// treats an input that runs 10 s as a crash.
+var stepLimit = 2_000_000
+
+// stepLimitMsg is the diagnostic left where the step limit stopped
+// evaluation (reported as ctl.E001).
+const stepLimitMsg = "evaluation stopped here: the module needs more work than the audit allows (loops, recursion); later statements were not evaluated"
+
+// stop records, once, where the step limit ended evaluation, so that the
+// audit never passes silently over statements it did not evaluate.
+func (e *Evaluator) stop(p Pos) {
+	if !e.stopped {
+		e.stopped = true
+		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: stepLimitMsg})
+	}
+}
 
 type scope struct {
 	file string // absolute
@@ -54,8 +79,40 @@ type scope struct {
 	importErr string
 }
 
-// errImport signals an ImportError that a try/except may catch.
-type errImport struct{ msg string }
+// flow is a statement's abrupt completion: an exception (a failed
+// import; inside a try body also the KeyError, ValueError... the
+// evaluator knows Python raises), or break / continue in a loop.
+type flow struct {
+	kind flowKind
+	exc  string // the exception's class, for flowRaise ("" when unknown)
+	msg  string
+}
+
+type flowKind int
+
+const (
+	flowRaise flowKind = iota
+	flowBreak
+	flowContinue
+)
+
+func raiseFlow(exc, msg string) *flow { return &flow{kind: flowRaise, exc: exc, msg: msg} }
+
+// raise records that Python raises exc here, when a try body is running
+// (outside one the module would not load at all: the audit goes on with
+// the unknown value instead).
+func (e *Evaluator) raise(exc, msg string) {
+	if e.tryDepth > 0 && e.exc == nil {
+		e.exc = raiseFlow(exc, msg)
+	}
+}
+
+// takeExc returns and clears the pending exception.
+func (e *Evaluator) takeExc() *flow {
+	f := e.exc
+	e.exc = nil
+	return f
+}
 
 // EvalFile evaluates the settings module at path and returns its names.
 func (e *Evaluator) EvalFile(path string) (map[string]*Value, error) {
@@ -111,7 +168,12 @@ func (e *Evaluator) evalModule(abs string) (*scope, error) {
 	sc.vars["__file__"] = &Value{Kind: Str, S: abs, Src: Source{Kind: SrcComputed}}
 	sc.vars["__name__"] = NewStr(strings.TrimSuffix(filepath.Base(abs), ".py"), Pos{})
 	e.modules[abs] = sc
+	// An imported module is evaluated on its own terms: a try around
+	// the import does not make its lookups raise.
+	depth, exc := e.tryDepth, e.exc
+	e.tryDepth, e.exc = 0, nil
 	e.block(sc, mod.Body)
+	e.tryDepth, e.exc = depth, exc
 	return sc, nil
 }
 
@@ -120,41 +182,69 @@ func (e *Evaluator) pos(sc *scope, n py.Node) Pos {
 	return Pos{File: sc.disp, Line: p.Line, Col: p.Col}
 }
 
-// block runs statements; it returns an *errImport when an import failed
-// and was not caught, so an enclosing try/except ImportError can run.
-func (e *Evaluator) block(sc *scope, body []py.Stmt) *errImport {
+// block runs statements; it stops at the first abrupt completion (an
+// exception not caught, break, continue) and returns it, so that an
+// enclosing try or loop can handle it.
+func (e *Evaluator) block(sc *scope, body []py.Stmt) *flow {
 	for _, st := range body {
-		if ie := e.stmt(sc, st); ie != nil {
-			return ie
+		f := e.stmt(sc, st)
+		if f == nil {
+			f = e.takeExc()
+		}
+		if f != nil {
+			return f
 		}
 	}
 	return nil
 }
 
-func (e *Evaluator) stmt(sc *scope, st py.Stmt) *errImport {
+func (e *Evaluator) stmt(sc *scope, st py.Stmt) *flow {
 	e.steps++
 	if e.steps > stepLimit {
+		e.stop(e.pos(sc, st))
 		return nil
 	}
 	switch s := st.(type) {
 	case *py.Assign:
 		v := e.expr(sc, s.Value)
+		if f := e.takeExc(); f != nil {
+			return f // the right-hand side raised: nothing is bound
+		}
 		for _, t := range s.Targets {
 			e.assign(sc, t, v)
 		}
 	case *py.AnnAssign:
 		if s.Value != nil {
-			e.assign(sc, s.Target, e.expr(sc, s.Value))
+			v := e.expr(sc, s.Value)
+			if f := e.takeExc(); f != nil {
+				return f
+			}
+			e.assign(sc, s.Target, v)
 		}
 	case *py.AugAssign:
 		cur := e.expr(sc, s.Target)
-		v := e.binop(sc, s.Op, cur, e.expr(sc, s.Value), e.pos(sc, s))
-		// Lists are mutated in place by +=, as Python does.
-		if cur.Kind == List && v.Kind == List {
-			cur.Items = v.Items
-			cur.Env = v.Env
-			v = cur
+		rhs := e.expr(sc, s.Value)
+		if f := e.takeExc(); f != nil {
+			return f
 		}
+		// list += iterable extends the list in place, as Python does
+		// (any iterable: list + tuple would be a TypeError, += is not).
+		if cur.Kind == List && s.Op == py.Add {
+			if items, ok := iterItems(rhs); ok && !tooLong(len(cur.Items)+len(items)) {
+				cur.Items = append(cur.Items, items...)
+				cur.addEnv(rhs.Env...)
+				return nil
+			}
+		}
+		// dict |= mapping updates in place.
+		if cur.Kind == Dict && rhs.Kind == Dict && s.Op == py.BitOr {
+			for i := range rhs.Keys {
+				cur.Set(rhs.Keys[i], rhs.Vals[i])
+			}
+			cur.addEnv(rhs.Env...)
+			return nil
+		}
+		v := e.binop(sc, s.Op, cur, rhs, e.pos(sc, s))
 		e.assign(sc, s.Target, v)
 	case *py.Delete:
 		for _, t := range s.Targets {
@@ -164,6 +254,25 @@ func (e *Evaluator) stmt(sc *scope, st py.Stmt) *errImport {
 			case *py.Subscript:
 				obj := e.expr(sc, x.X)
 				key := e.expr(sc, x.Index)
+				if isEnviron(obj) {
+					if k, ok := key.Str(); ok {
+						if _, set := e.env(k, Pos{}); !set {
+							e.raise("KeyError", k)
+						}
+						e.setEnv(k, nil)
+					}
+					continue
+				}
+				if obj.Kind == List && key.Kind == Int {
+					i := int(key.I)
+					if i < 0 {
+						i += len(obj.Items)
+					}
+					if i >= 0 && i < len(obj.Items) {
+						obj.Items = append(obj.Items[:i:i], obj.Items[i+1:]...)
+					}
+					continue
+				}
 				if obj.Kind == Dict {
 					for i, k := range obj.Keys {
 						if Equal(k, key) {
@@ -178,9 +287,17 @@ func (e *Evaluator) stmt(sc *scope, st py.Stmt) *errImport {
 	case *py.ExprStmt:
 		e.expr(sc, s.X) // method calls mutate (append, update...)
 	case *py.If:
-		e.ifStmt(sc, s)
+		return e.ifStmt(sc, s)
 	case *py.Try:
-		e.tryStmt(sc, s)
+		return e.tryStmt(sc, s)
+	case *py.Break:
+		return &flow{kind: flowBreak}
+	case *py.Continue:
+		return &flow{kind: flowContinue}
+	case *py.Raise:
+		if e.tryDepth > 0 {
+			return raiseFlow(excName(s.Exc), "")
+		}
 	case *py.Import:
 		for _, a := range s.Names {
 			if ie := e.importName(sc, a, s); ie != nil {
@@ -202,7 +319,7 @@ func (e *Evaluator) stmt(sc *scope, st py.Stmt) *errImport {
 		}
 		return e.block(sc, s.Body)
 	case *py.For:
-		e.forStmt(sc, s)
+		return e.forStmt(sc, s)
 	case *py.BadStmt:
 		if s.Partial != nil {
 			return e.stmt(sc, s.Partial)
@@ -224,11 +341,32 @@ func (e *Evaluator) assign(sc *scope, target py.Expr, v *Value) {
 		} else {
 			elts = t.(*py.List).Elts
 		}
-		if (v.Kind == Tuple || v.Kind == List) && len(v.Items) == len(elts) {
-			for i, el := range elts {
-				e.assign(sc, el, v.Items[i])
+		star := -1
+		for i, el := range elts {
+			if _, ok := el.(*py.Starred); ok && star < 0 {
+				star = i
 			}
-			return
+		}
+		if items, ok := iterItems(v); ok {
+			switch {
+			case star < 0 && len(items) == len(elts):
+				for i, el := range elts {
+					e.assign(sc, el, items[i])
+				}
+				return
+			case star >= 0 && len(items) >= len(elts)-1:
+				// a, *rest, z = items: rest takes the middle, as a list.
+				n := len(items) - (len(elts) - 1)
+				for i, el := range elts[:star] {
+					e.assign(sc, el, items[i])
+				}
+				rest := derive(NewSeq(List, append([]*Value{}, items[star:star+n]...), v.Pos), v)
+				e.assign(sc, elts[star].(*py.Starred).X, rest)
+				for i, el := range elts[star+1:] {
+					e.assign(sc, el, items[star+n+i])
+				}
+				return
+			}
 		}
 		for _, el := range elts {
 			if st, ok := el.(*py.Starred); ok {
@@ -238,7 +376,17 @@ func (e *Evaluator) assign(sc *scope, target py.Expr, v *Value) {
 		}
 	case *py.Subscript:
 		obj := e.expr(sc, t.X)
+		if sl, ok := t.Index.(*py.Slice); ok {
+			e.assignSlice(sc, obj, sl, v)
+			return
+		}
 		key := e.expr(sc, t.Index)
+		if isEnviron(obj) {
+			if k, ok := key.Str(); ok {
+				e.setEnv(k, v)
+			}
+			return
+		}
 		switch obj.Kind {
 		case Dict:
 			obj.Set(key, v)
@@ -263,15 +411,49 @@ func (e *Evaluator) assign(sc *scope, target py.Expr, v *Value) {
 	}
 }
 
-func (e *Evaluator) ifStmt(sc *scope, s *py.If) {
+// assignSlice is lst[lo:hi] = iterable: the items in the slice are
+// replaced (MIDDLEWARE[1:1] = [...] inserts). A list the audit cannot
+// update exactly becomes unknown.
+func (e *Evaluator) assignSlice(sc *scope, obj *Value, sl *py.Slice, v *Value) {
+	if obj.Kind != List {
+		return
+	}
+	n := len(obj.Items)
+	bound := func(x py.Expr, def int) (int, bool) {
+		if x == nil {
+			return def, true
+		}
+		b := e.expr(sc, x)
+		if b.Kind == None {
+			return def, true
+		}
+		if b.Kind != Int {
+			return 0, false
+		}
+		return clampIndex(int(b.I), n), true
+	}
+	lo, ok1 := bound(sl.Lower, 0)
+	hi, ok2 := bound(sl.Upper, n)
+	items, ok3 := iterItems(v)
+	if !ok1 || !ok2 || !ok3 || sl.Step != nil || tooLong(n+len(items)) {
+		*obj = *NewUnknown("a slice assignment the audit cannot evaluate", obj.Pos)
+		return
+	}
+	hi = max(hi, lo)
+	obj.Items = slices.Concat(obj.Items[:lo:lo], items, obj.Items[hi:])
+	obj.addEnv(v.Env...)
+}
+
+func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 	cond := e.expr(sc, s.Test)
+	if f := e.takeExc(); f != nil {
+		return f
+	}
 	if t, ok := cond.Truth(); ok {
 		if t {
-			e.block(sc, s.Body)
-		} else {
-			e.block(sc, s.Else)
+			return e.block(sc, s.Body)
 		}
-		return
+		return e.block(sc, s.Else)
 	}
 	// Unknown condition: run both branches on copies and merge.
 	why := "depends on " + exprText(s.Test)
@@ -280,6 +462,7 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) {
 	b := e.fork(sc)
 	e.block(b, s.Else)
 	e.merge(sc, a, b, why, e.pos(sc, s.Test))
+	return nil
 }
 
 func (e *Evaluator) fork(sc *scope) *scope {
@@ -317,49 +500,112 @@ func (e *Evaluator) merge(sc, a, b *scope, why string, p Pos) {
 	}
 }
 
-func (e *Evaluator) tryStmt(sc *scope, s *py.Try) {
-	ie := e.block(sc, s.Body)
-	if ie != nil {
-		handled := false
+// tryStmt runs try/except/else/finally: an exception of the body goes
+// to the first handler whose class matches (or out, as in Python).
+func (e *Evaluator) tryStmt(sc *scope, s *py.Try) *flow {
+	e.tryDepth++
+	f := e.block(sc, s.Body)
+	e.tryDepth--
+	switch {
+	case f == nil:
+		f = e.block(sc, s.Else)
+	case f.kind == flowRaise:
 		for _, h := range s.Handlers {
-			if catchesImportError(h.Type) {
-				e.block(sc, h.Body)
-				handled = true
+			if catches(h.Type, f.exc) {
+				if h.Name != nil {
+					sc.vars[h.Name.ID] = obj("exception "+f.exc, e.pos(sc, h))
+				}
+				f = e.block(sc, h.Body)
 				break
 			}
 		}
-		_ = handled
-	} else {
-		e.block(sc, s.Else)
 	}
-	e.block(sc, s.Finally)
+	if fin := e.block(sc, s.Finally); fin != nil {
+		f = fin
+	}
+	return f
 }
 
-func catchesImportError(t py.Expr) bool {
+// excBases are the classes of the exceptions the evaluator raises, with
+// their ancestors.
+var excBases = map[string][]string{
+	"KeyError":             {"LookupError"},
+	"IndexError":           {"LookupError"},
+	"ModuleNotFoundError":  {"ImportError"},
+	"ImproperlyConfigured": {},
+	"UndefinedValueError":  {},
+	"ValueError":           {},
+	"JSONDecodeError":      {"ValueError"},
+	"ImportError":          {},
+	"TypeError":            {},
+	"AttributeError":       {},
+}
+
+// catches reports whether an except clause's type catches exc.
+func catches(t py.Expr, exc string) bool {
 	switch x := t.(type) {
 	case nil:
 		return true // bare except
-	case *py.Name:
-		return x.ID == "ImportError" || x.ID == "ModuleNotFoundError" || x.ID == "Exception" || x.ID == "BaseException"
 	case *py.Tuple:
 		for _, el := range x.Elts {
-			if catchesImportError(el) {
+			if catches(el, exc) {
 				return true
 			}
+		}
+		return false
+	}
+	name := exprText(t)
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:] // django.core.exceptions.ImproperlyConfigured
+	}
+	if name == "BaseException" || (name == "Exception" && exc != "SystemExit") || name == exc {
+		return true
+	}
+	for _, b := range excBases[exc] {
+		if b == name {
+			return true
 		}
 	}
 	return false
 }
 
-func (e *Evaluator) forStmt(sc *scope, s *py.For) {
+// excName is the class name of a raise statement's exception.
+func excName(x py.Expr) string {
+	if c, ok := x.(*py.Call); ok {
+		x = c.Func
+	}
+	if x == nil {
+		return ""
+	}
+	name := exprText(x)
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
+}
+
+func (e *Evaluator) forStmt(sc *scope, s *py.For) *flow {
 	it := e.expr(sc, s.Iter)
-	if (it.Kind != List && it.Kind != Tuple && it.Kind != Set) || len(it.Items) > 10000 {
-		return
+	if f := e.takeExc(); f != nil {
+		return f
 	}
-	for _, item := range it.Items {
+	items, ok := iterItems(it)
+	if !ok || len(items) > 10000 {
+		return nil
+	}
+	for _, item := range items {
 		e.assign(sc, s.Target, item)
-		e.block(sc, s.Body)
+		f := e.block(sc, s.Body)
+		if f != nil {
+			if f.kind == flowBreak {
+				return nil // a loop left by break skips its else
+			}
+			if f.kind == flowRaise {
+				return f
+			}
+		}
 	}
+	return e.block(sc, s.Else)
 }
 
 // exprText renders a short form of an expression for messages.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,31 @@ func derive(v *Value, from ...*Value) *Value {
 	return v
 }
 
+// maxLen bounds computed strings (bytes) and sequences (items): settings
+// never come near it, and repeated doubling, multiplication or formatting
+// would otherwise exhaust memory. Longer results are unknown.
+const maxLen = 1 << 20
+
+func tooLong(n int) bool { return n > maxLen }
+
+// charge adds the size of values an operation copies to the step budget:
+// building long strings and lists costs in proportion to their length, so
+// that a chain of concatenations cannot take quadratic time.
+func (e *Evaluator) charge(vs ...*Value) {
+	for _, v := range vs {
+		if v != nil {
+			e.steps += (len(v.S) + len(v.Items)) >> 6
+		}
+	}
+}
+
+func totalLen(strs []string) (n int) {
+	for _, s := range strs {
+		n += len(s)
+	}
+	return n
+}
+
 func unknownFrom(p Pos, vs ...*Value) *Value {
 	for _, v := range vs {
 		if v != nil && !v.Known() {
@@ -53,6 +79,7 @@ func unknownFrom(p Pos, vs ...*Value) *Value {
 func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 	e.steps++
 	if e.steps > stepLimit {
+		e.stop(e.pos(sc, x))
 		return NewUnknown("evaluation budget exhausted", e.pos(sc, x))
 	}
 	p := e.pos(sc, x)
@@ -63,7 +90,8 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		}
 		switch t.ID {
 		case "True", "False", "None":
-		case "bool", "int", "str", "float", "list", "tuple", "dict", "set", "len", "print", "open", "sorted", "isinstance", "any", "all", "min", "max", "getattr", "repr":
+		case "bool", "int", "str", "float", "list", "tuple", "dict", "set", "len", "print", "open", "sorted", "isinstance", "any", "all", "min", "max", "getattr", "repr",
+			"filter", "sum", "reversed":
 			return obj("builtins."+t.ID, p)
 		}
 		return NewUnknown("name "+t.ID+" is not defined here", p)
@@ -110,7 +138,7 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		for _, el := range elts {
 			if st, ok := el.(*py.Starred); ok {
 				inner := e.expr(sc, st.X)
-				if inner.Kind == List || inner.Kind == Tuple || inner.Kind == Set {
+				if (inner.Kind == List || inner.Kind == Tuple || inner.Kind == Set) && !tooLong(len(out.Items)+len(inner.Items)) {
 					out.Items = append(out.Items, inner.Items...)
 					continue
 				}
@@ -183,6 +211,22 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		result := NewBool(true, p)
 		for i, op := range t.Ops {
 			right := e.expr(sc, t.Comparators[i])
+			if (op == py.In || op == py.NotIn) && isEnviron(right) {
+				// "NAME" in os.environ
+				k, ok := left.Str()
+				if !ok {
+					return unknownFrom(p, left)
+				}
+				v, set := e.env(k, p)
+				if v == nil {
+					v = NewNone(p)
+				}
+				v.addEnv(k)
+				right = derive(NewSeq(List, nil, p), v)
+				if set {
+					right.Items = []*Value{NewStr(k, p)}
+				}
+			}
 			r, ok := compare(op, left, right)
 			if !ok {
 				return unknownFrom(p, left, right)
@@ -213,9 +257,9 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		sc.vars[t.Target.ID] = v
 		return v
 	case *py.Comprehension:
-		return NewUnknown("a comprehension", p)
+		return e.comprehension(sc, t, p)
 	case *py.Lambda:
-		return obj("lambda", p)
+		return e.lambda(sc, t, p)
 	}
 	return NewUnknown("unsupported expression", p)
 }
@@ -229,6 +273,9 @@ func (e *Evaluator) fstring(sc *scope, t *py.FString, p Pos) *Value {
 		case *py.String:
 			b.WriteString(pt.Value)
 		case *py.FormattedValue:
+			if tooLong(b.Len()) {
+				return NewUnknown("an f-string longer than the audit evaluates", p)
+			}
 			v := e.expr(sc, pt.Value)
 			parts = append(parts, v)
 			if pt.Spec != nil || !v.Known() {
@@ -246,6 +293,7 @@ func (e *Evaluator) fstring(sc *scope, t *py.FString, p Pos) *Value {
 		}
 	}
 	out.S = b.String()
+	e.charge(out)
 	return derive(out, parts...)
 }
 
@@ -364,14 +412,15 @@ func (e *Evaluator) binop(sc *scope, op py.Op, a, b *Value, p Pos) *Value {
 	if !a.Known() || !b.Known() {
 		return unknownFrom(p, a, b)
 	}
+	e.charge(a, b)
 	switch op {
 	case py.Add:
 		switch {
-		case a.Kind == Str && b.Kind == Str:
+		case a.Kind == Str && b.Kind == Str && !tooLong(len(a.S)+len(b.S)):
 			v := NewStr(a.S+b.S, p)
 			v.Path = a.Path
 			return derive(v, a, b)
-		case (a.Kind == List && b.Kind == List) || (a.Kind == Tuple && b.Kind == Tuple):
+		case ((a.Kind == List && b.Kind == List) || (a.Kind == Tuple && b.Kind == Tuple)) && !tooLong(len(a.Items)+len(b.Items)):
 			items := append(append([]*Value{}, a.Items...), b.Items...)
 			return derive(NewSeq(a.Kind, items, p), a, b)
 		case a.Kind == Int && b.Kind == Int:
@@ -395,12 +444,12 @@ func (e *Evaluator) binop(sc *scope, op py.Op, a, b *Value, p Pos) *Value {
 				}
 			}
 		}
-		if op == py.Div && a.Path && b.Kind == Str {
+		if op == py.Div && a.Path && b.Kind == Str && !tooLong(len(a.S)+len(b.S)) {
 			v := NewStr(filepath.Join(a.S, b.S), p)
 			v.Path = true
 			return derive(v, a, b)
 		}
-		if op == py.Mult && (a.Kind == List || a.Kind == Str) && b.Kind == Int && b.I >= 0 && b.I < 1000 {
+		if op == py.Mult && (a.Kind == List || a.Kind == Str) && b.Kind == Int && b.I >= 0 && b.I < 1000 && !tooLong(int(b.I)*max(len(a.S), len(a.Items))) {
 			if a.Kind == Str {
 				return derive(NewStr(strings.Repeat(a.S, int(b.I)), p), a, b)
 			}
@@ -461,6 +510,9 @@ func percentFormat(f string, arg *Value) (string, bool) {
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(f); i++ {
+		if tooLong(b.Len()) {
+			return "", false
+		}
 		if f[i] != '%' {
 			b.WriteByte(f[i])
 			continue
@@ -539,9 +591,10 @@ func (e *Evaluator) subscript(sc *scope, v *Value, index py.Expr, p Pos) *Value 
 	if v.Kind == Object && (v.S == "os.environ") {
 		key := e.expr(sc, index)
 		if k, ok := key.Str(); ok {
-			if val, set := e.lookupEnv(k); set {
-				return e.envValue(k, val, p)
+			if v, set := e.env(k, p); set {
+				return v
 			}
+			e.raise("KeyError", k)
 			u := NewUnknown(fmt.Sprintf("os.environ[%q] raises KeyError: %s is unset", k, k), p)
 			u.Env = []string{k}
 			return u
@@ -591,7 +644,8 @@ func (e *Evaluator) subscript(sc *scope, v *Value, index py.Expr, p Pos) *Value 
 				return v.Vals[i]
 			}
 		}
-		if key.Known() {
+		if key.Known() && allKnown(v.Keys) {
+			e.raise("KeyError", key.Repr())
 			return NewUnknown(fmt.Sprintf("KeyError: %s", key.Repr()), p)
 		}
 	case List, Tuple:
@@ -603,6 +657,7 @@ func (e *Evaluator) subscript(sc *scope, v *Value, index py.Expr, p Pos) *Value 
 			if i >= 0 && i < len(v.Items) {
 				return v.Items[i]
 			}
+			e.raise("IndexError", "index out of range")
 			return NewUnknown("IndexError", p)
 		}
 	case Str:
@@ -624,4 +679,123 @@ func clampIndex(i, n int) int {
 		i += n
 	}
 	return max(0, min(i, n))
+}
+
+// iterItems are the items `for x in v` visits: a sequence's items, a
+// dict's keys, a string's characters, a generator's values; ok is false
+// when v is not an iterable the audit knows.
+func iterItems(v *Value) ([]*Value, bool) {
+	if v == nil {
+		return nil, false
+	}
+	switch v.Kind {
+	case List, Tuple, Set:
+		return v.Items, true
+	case Dict:
+		return v.Keys, true
+	case Str:
+		if tooLong(len(v.S)) {
+			return nil, false
+		}
+		items := make([]*Value, 0, len(v.S))
+		for _, r := range v.S {
+			items = append(items, derive(NewStr(string(r), v.Pos), v))
+		}
+		return items, true
+	case Object:
+		if v.S == "generator" {
+			return v.Items, true
+		}
+	}
+	return nil, false
+}
+
+// comprehension evaluates a list, set or dict comprehension or a
+// generator expression over iterables the audit knows. A generator is an
+// object (always true) holding the values it yields.
+func (e *Evaluator) comprehension(sc *scope, t *py.Comprehension, p Pos) *Value {
+	local := e.fork(sc) // the loop variables do not leak
+	var items, keys, vals, from []*Value
+	var fail *Value
+	var run func(i int) bool
+	run = func(i int) bool {
+		if i == len(t.Generators) {
+			if t.Kind == py.DictComp {
+				keys = append(keys, e.expr(local, t.Elt))
+				vals = append(vals, e.expr(local, t.Value))
+			} else {
+				items = append(items, e.expr(local, t.Elt))
+			}
+			if tooLong(len(items) + len(keys)) {
+				fail = NewUnknown("a comprehension larger than the audit evaluates", p)
+				return false
+			}
+			return true
+		}
+		g := t.Generators[i]
+		it := e.expr(local, g.Iter)
+		seq, ok := iterItems(it)
+		if !ok || g.Async {
+			fail = unknownFrom(p, it)
+			if it.Known() {
+				fail.Src.Why = "a comprehension over " + exprText(g.Iter)
+			}
+			return false
+		}
+		from = append(from, it)
+		for _, x := range seq {
+			e.assign(local, g.Target, x)
+			keep := true
+			for _, cond := range g.Ifs {
+				c := e.expr(local, cond)
+				b, ok := c.Truth()
+				if !ok {
+					fail = unknownFrom(p, c)
+					return false
+				}
+				from = append(from, c)
+				if !b {
+					keep = false
+					break
+				}
+			}
+			if keep && !run(i+1) {
+				return false
+			}
+		}
+		return true
+	}
+	if !run(0) {
+		return fail
+	}
+	var out *Value
+	switch t.Kind {
+	case py.DictComp:
+		out = NewDict(p)
+		for i := range keys {
+			out.Set(keys[i], vals[i])
+		}
+	case py.SetComp:
+		out = NewSeq(Set, nil, p)
+		for _, it := range items {
+			if !slices.ContainsFunc(out.Items, func(x *Value) bool { return Equal(x, it) }) {
+				out.Items = append(out.Items, it)
+			}
+		}
+	case py.GeneratorExp:
+		out = obj("generator", p)
+		out.Items = items
+	default:
+		out = NewSeq(List, items, p)
+	}
+	return derive(out, from...)
+}
+
+func allKnown(vs []*Value) bool {
+	for _, v := range vs {
+		if !v.Known() {
+			return false
+		}
+	}
+	return true
 }

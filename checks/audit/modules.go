@@ -72,25 +72,24 @@ func (e *Evaluator) inProject(from string, level int, module string) bool {
 	return false
 }
 
-func (e *Evaluator) importName(sc *scope, a *py.Alias, st py.Node) *errImport {
+func (e *Evaluator) importName(sc *scope, a *py.Alias, st py.Node) *flow {
 	p := e.pos(sc, st)
 	if file, ok := e.resolveModule(sc.file, 0, a.Name); ok {
 		msc, err := e.evalModule(file)
 		if err == nil {
 			m := moduleValue(msc, p)
+			top := e.importParents(sc.file, a.Name, m, p)
 			if a.AsName != "" {
 				sc.vars[a.AsName] = m
 			} else {
-				// import a.b binds a; keep it simple: bind the top name.
-				sc.vars[strings.Split(a.Name, ".")[0]] = obj(strings.Split(a.Name, ".")[0], p)
-				if !strings.Contains(a.Name, ".") {
-					sc.vars[a.Name] = m
-				}
+				// import a.b.c binds a, whose attribute b is the package
+				// a.b, whose attribute c is the module.
+				sc.vars[strings.Split(a.Name, ".")[0]] = top
 			}
 			return nil
 		}
 	} else if e.inProject(sc.file, 0, a.Name) {
-		return &errImport{msg: "No module named " + a.Name}
+		return raiseFlow("ModuleNotFoundError", "No module named "+a.Name)
 	}
 	if a.AsName != "" {
 		sc.vars[a.AsName] = obj(a.Name, p)
@@ -101,6 +100,30 @@ func (e *Evaluator) importName(sc *scope, a *py.Alias, st py.Node) *errImport {
 	return nil
 }
 
+// importParents evaluates the packages above a dotted module (import
+// a.b.c runs a/__init__.py and a/b/__init__.py first), makes each one an
+// attribute of its parent, and returns the top package (an opaque object
+// when it is not a project file).
+func (e *Evaluator) importParents(from, name string, m *Value, p Pos) *Value {
+	parts := strings.Split(name, ".")
+	child := m
+	for i := len(parts) - 1; i > 0; i-- {
+		var parent *Value
+		if file, ok := e.resolveModule(from, 0, strings.Join(parts[:i], ".")); ok {
+			if psc, err := e.evalModule(file); err == nil {
+				parent = moduleValue(psc, p)
+			}
+		}
+		if parent == nil {
+			parent = obj(strings.Join(parts[:i], "."), p)
+			parent.Attrs = map[string]*Value{}
+		}
+		parent.Attrs[parts[i]] = child
+		child = parent
+	}
+	return child
+}
+
 // moduleValue exposes a project module's names as an object's attributes.
 func moduleValue(msc *scope, p Pos) *Value {
 	v := obj("module "+msc.disp, p)
@@ -108,7 +131,7 @@ func moduleValue(msc *scope, p Pos) *Value {
 	return v
 }
 
-func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *errImport {
+func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *flow {
 	p := e.pos(sc, s)
 	file, ok := e.resolveModule(sc.file, s.Level, s.Module)
 	if !ok {
@@ -128,7 +151,7 @@ func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *errImport {
 						}
 					}
 				}
-				return &errImport{msg: "No module named " + strings.Repeat(".", s.Level) + s.Module}
+				return raiseFlow("ModuleNotFoundError", "No module named "+strings.Repeat(".", s.Level)+s.Module)
 			}
 			return nil
 		}
@@ -152,6 +175,16 @@ func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *errImport {
 	}
 	for _, a := range s.Names {
 		if a.Name == "*" {
+			// The names in __all__ when the module defines it, else
+			// every name not starting with an underscore.
+			if names, ok := msc.vars["__all__"].Strings(); ok {
+				for _, k := range names {
+					if v, ok := msc.vars[k]; ok {
+						sc.vars[k] = v
+					}
+				}
+				continue
+			}
 			for k, v := range msc.vars {
 				if !strings.HasPrefix(k, "_") {
 					sc.vars[k] = v
@@ -170,7 +203,7 @@ func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *errImport {
 				sc.vars[name] = moduleValue(ssc, p)
 			}
 		} else {
-			return &errImport{msg: "cannot import name " + a.Name}
+			return raiseFlow("ImportError", "cannot import name "+a.Name)
 		}
 	}
 	return nil

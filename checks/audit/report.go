@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"unicode/utf8"
 )
 
 // JSONSchemaVersion versions the --json document.
@@ -63,9 +64,10 @@ func (r *Result) Doc(display func(string) string) JSONDoc {
 	return d
 }
 
-// WriteSARIF writes a SARIF 2.1.0 log for GitHub code scanning. URIs are
-// relative to root (uriBaseId %SRCROOT%); regions are 1-based lines and
-// columns counted in characters.
+// WriteSARIF writes a SARIF 2.1.0 log for GitHub code scanning. toRoot
+// makes URIs relative to the source root (uriBaseId %SRCROOT%; see
+// Result.SourceRoot); regions are 1-based lines and columns counted in
+// characters.
 func (r *Result) WriteSARIF(w io.Writer, version string, toRoot func(string) string) error {
 	type msg struct {
 		Text string `json:"text"`
@@ -142,7 +144,11 @@ func shortDesc(f Finding) string {
 		}
 	}
 	if len(f.Message) > 100 {
-		return f.Message[:97] + "..."
+		cut := 97
+		for cut > 0 && !utf8.RuneStart(f.Message[cut]) { // never split a character
+			cut--
+		}
+		return f.Message[:cut] + "..."
 	}
 	return f.Message
 }

@@ -44,12 +44,40 @@ func (c *checker) add(id string, sev Severity, setting string, v *Value, msg, hi
 		f.DocURL = c.settingDoc(setting)
 	}
 	if v != nil {
-		f.Pos, f.Value, f.Source = v.Pos, v.Repr(), v.Src
+		f.Pos, f.Value, f.Source = v.Pos, redactValue(setting, id, v), v.Src
 	}
 	if f.Pos.IsZero() {
 		f.Pos = Pos{File: c.s.File, Line: 1, Col: 1}
 	}
 	c.findings = append(c.findings, f)
+}
+
+// redactValue shows a secret's shape, never the secret: SECRET_KEY (and
+// its fallbacks) and database passwords come out as a prefix and a length.
+// The value may come from --env-file (the real production key) and
+// findings end up in CI logs and SARIF uploads.
+func redactValue(setting, id string, v *Value) string {
+	secret := setting == "SECRET_KEY" || setting == "SECRET_KEY_FALLBACKS" || id == "ctl.DB002"
+	if !secret || v.Kind != Str {
+		return v.Repr()
+	}
+	return RedactSecret(v.S)
+}
+
+// RedactSecret renders a secret as its first characters and its length:
+// enough to recognise a placeholder ('django-insecure-…'), not to use it.
+func RedactSecret(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return "''"
+	}
+	show := 0
+	if strings.HasPrefix(s, "django-insecure-") {
+		show = len("django-insecure-")
+	} else if len(r) > 12 {
+		show = 3
+	}
+	return fmt.Sprintf("'%s…' (%d characters, redacted)", string(r[:show]), len(r))
 }
 
 // get returns a setting and marks it unevaluable when unknown.

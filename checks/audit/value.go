@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kind is the Python type of a statically evaluated value.
@@ -235,9 +236,14 @@ func (v *Value) Get(k string) *Value {
 	return nil
 }
 
-// Set stores key → val in a dict, replacing an equal key.
+// Set stores key → val in a dict, replacing an equal key. Past 4096 keys
+// it appends without looking for the key (lookups scan from the end, so the
+// newest value still wins): a literal of 10^5 keys stays linear.
 func (v *Value) Set(key, val *Value) {
 	for i, k := range v.Keys {
+		if len(v.Keys) > 4096 {
+			break
+		}
 		if Equal(k, key) {
 			v.Vals[i] = val
 			return
@@ -247,8 +253,18 @@ func (v *Value) Set(key, val *Value) {
 	v.Vals = append(v.Vals, val)
 }
 
-// Equal is == for known scalars and sequences.
+// Equal is == for known scalars and sequences. Its work is bounded:
+// values that share structure (X = [X, X], repeated) would take
+// exponential time; past the budget they compare unequal.
 func Equal(a, b *Value) bool {
+	budget := 1 << 20
+	return equal(a, b, &budget)
+}
+
+func equal(a, b *Value, budget *int) bool {
+	if *budget--; *budget < 0 {
+		return false
+	}
 	if a == nil || b == nil || !a.Known() || !b.Known() {
 		return false
 	}
@@ -285,7 +301,7 @@ func Equal(a, b *Value) bool {
 			return false
 		}
 		for i := range a.Items {
-			if !Equal(a.Items[i], b.Items[i]) {
+			if !equal(a.Items[i], b.Items[i], budget) {
 				return false
 			}
 		}
@@ -295,7 +311,7 @@ func Equal(a, b *Value) bool {
 			return false
 		}
 		for i := range a.Keys {
-			if !Equal(a.Keys[i], b.Keys[i]) || !Equal(a.Vals[i], b.Vals[i]) {
+			if !equal(a.Keys[i], b.Keys[i], budget) || !equal(a.Vals[i], b.Vals[i], budget) {
 				return false
 			}
 		}
@@ -310,7 +326,11 @@ func (v *Value) Repr() string {
 	v.repr(&b, 0)
 	s := b.String()
 	if len(s) > 120 {
-		s = s[:117] + "..."
+		cut := 117
+		for cut > 0 && !utf8.RuneStart(s[cut]) { // never split a character
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return s
 }
@@ -320,7 +340,7 @@ func (v *Value) repr(b *strings.Builder, depth int) {
 		b.WriteString("?")
 		return
 	}
-	if depth > 4 {
+	if depth > 4 || b.Len() > 256 { // Repr keeps 120 characters
 		b.WriteString("...")
 		return
 	}

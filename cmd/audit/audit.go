@@ -247,5 +247,11 @@ func writeHuman(w io.Writer, cs *iostreams.ColorScheme, res *audit.Result, displ
 		fmt.Fprintf(w, "\n%s no findings\n", cs.SuccessIcon())
 		return
 	}
-	fmt.Fprintf(w, "\n%d errors, %d warnings, %d info\n", counts[audit.Error], counts[audit.Warning], counts[audit.Info])
+	plural := func(n int, word string) string {
+		if n == 1 {
+			return "1 " + word
+		}
+		return fmt.Sprintf("%d %ss", n, word)
+	}
+	fmt.Fprintf(w, "\n%s, %s, %d info\n", plural(counts[audit.Error], "error"), plural(counts[audit.Warning], "warning"), counts[audit.Info])
 }

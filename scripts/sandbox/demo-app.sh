@@ -163,7 +163,12 @@ done
 # fakekubelet rules for both namespaces; other rules in the file are kept.
 # Under the same flock as internal/sandbox/rules.Update. The DSN goes
 # through the environment, never the command line.
-DEMO_PROJECT=$PROJECT DEMO_DSN=$DSN DEMO_PG_PORT=$PG_PORT flock "$RULES.lock" "$SBX_PY" - "$RULES" <<'PY'
+# A container-like home for interactive shells: a prompt with the pod name.
+mkdir -p "$S/home"
+cat >"$S/home/.bashrc" <<'EOF'
+PS1='\u@${HOSTNAME}:\w\$ '
+EOF
+DEMO_HOME=$S/home DEMO_PROJECT=$PROJECT DEMO_DSN=$DSN DEMO_PG_PORT=$PG_PORT flock "$RULES.lock" "$SBX_PY" - "$RULES" <<'PY'
 import json, os, sys, tempfile
 path = sys.argv[1]
 project, dsn, port = os.environ["DEMO_PROJECT"], os.environ["DEMO_DSN"], int(os.environ["DEMO_PG_PORT"])
@@ -176,6 +181,7 @@ ours = ("myapp-qa", "myapp-prod")
 execs = [r for r in rules.get("exec") or [] if r.get("namespace") not in ours]
 forwards = [r for r in rules.get("portForward") or [] if r.get("namespace") not in ours]
 venv = os.path.join(project, ".venv")
+home = os.environ["DEMO_HOME"]
 for ns in ours:
     for component in ("web", "worker"):
         execs.append({
@@ -186,6 +192,8 @@ for ns in ours:
                 "DATABASE_URL=" + dsn,
                 "DJANGO_SETTINGS_MODULE=mysite.settings",
                 "APP_ENV=" + ns.rsplit("-", 1)[1],
+                # not the host user's home: its .bashrc may change PATH (pyenv)
+                "HOME=" + home,
             ],
         })
     forwards.append({"namespace": ns, "podPrefix": "postgres", "port": 5432, "target": "127.0.0.1:%d" % port})

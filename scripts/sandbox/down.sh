@@ -35,7 +35,10 @@ t0=$(sbx_now_ms)
 # ours PID: alive and its command line names this state dir (a recorded
 # PID may have been reused since).
 ours() { kill -0 "$1" 2>/dev/null && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$S/"; }
-group_alive() { kill -0 -- "-$1" 2>/dev/null; }
+# A group is alive while a member is not a zombie: on some machines init
+# reaps orphans only every second or so, and kill -0 succeeds on zombies.
+LIVE=D,R,S,T,t,W,I
+group_alive() { pgrep -g "$1" -r "$LIVE" >/dev/null; }
 
 groups=()
 for f in "$S"/run/*.pid; do
@@ -69,7 +72,7 @@ if [ -f "$S/pg/env" ]; then
 fi
 
 # Anything left that belongs to this sandbox?
-leftover=$(pgrep -f -- "$S/" | grep -vx -e "$$" -e "$PPID" | paste -sd, || true)
+leftover=$(pgrep -r "$LIVE" -f -- "$S/" | grep -vx -e "$$" -e "$PPID" | paste -sd, || true)
 if [ -n "$leftover" ]; then
   echo "down: still running:" >&2
   ps -o pid,pgid,args -p "$leftover" >&2

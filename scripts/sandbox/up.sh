@@ -20,13 +20,16 @@
 #   FAKE_KUBELET=PATH a prebuilt fakekubelet (default: go build it, seconds)
 #   CTL_SANDBOX_PORT_BASE=N  use ports N..N+6 (default: random free ports)
 #   CTL_SANDBOX_TIMEOUT=60   seconds allowed for each wait
+#   CTL_SANDBOX_KCM_CONTROLLERS  controller-manager's --controllers (default:
+#                     the workload, namespace, GC, ServiceAccount, endpoint and
+#                     RBAC-aggregation controllers; '*' for all)
 #   CTL_SANDBOX_BIN, CTL_SANDBOX_CACHE: see build.sh
 set -euo pipefail
 # shellcheck source=scripts/sandbox/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 case "${1:-}" in
-  -h | --help | -*) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  -h | --help | -*) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 [ $# -le 1 ] || { echo "usage: $0 [STATE]" >&2; exit 2; }
 S=$(sbx_state_dir "${1:-}")
@@ -50,8 +53,8 @@ fail() {
   {
     for f in "$S"/logs/*.log; do
       [ -s "$f" ] || continue
-      echo "----- $f (last 25 lines)"
-      tail -n 25 "$f"
+      echo "----- $f (last 12 lines)"
+      tail -n 12 "$f" | cut -c1-400
     done
     if grep -qis 'address already in use' "$S"/logs/*.log; then
       echo "----- a port was taken between choosing it and binding it (another sandbox starting at the same moment?): run up.sh again, or set CTL_SANDBOX_PORT_BASE to a free range"
@@ -271,7 +274,12 @@ if [ "$MODE" = kwok ]; then
   done
 fi
 
-start kcm "$BIN/kube-controller-manager" --kubeconfig="$S/controller-manager.kubeconfig" \
+# Only the controllers an app's environment needs: starting all ~45 (each
+# with its own ServiceAccount token) takes seconds longer. '*' = all.
+# node-lifecycle-controller is needed: it lifts the not-ready taint that
+# admission puts on a new node, or nothing is ever scheduled.
+KCM_CONTROLLERS=${CTL_SANDBOX_KCM_CONTROLLERS:-node-lifecycle-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,garbage-collector-controller,deployment-controller,replicaset-controller,statefulset-controller,daemonset-controller,job-controller,cronjob-controller,ttl-after-finished-controller,endpoints-controller,endpointslice-controller,pod-garbage-collector-controller,disruption-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller}
+start kcm "$BIN/kube-controller-manager" --kubeconfig="$S/controller-manager.kubeconfig" --controllers="$KCM_CONTROLLERS" \
   --authentication-kubeconfig="$S/controller-manager.kubeconfig" --authorization-kubeconfig="$S/controller-manager.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
   --use-service-account-credentials=true --service-account-private-key-file="$P/sa.key" \
@@ -307,15 +315,18 @@ if [ "$MODE" = fake ]; then
   waitfor fakekubelet "fakekubelet serving" curl -sf "${CLIENT[@]}" "https://127.0.0.1:$KUBELET_PORT/healthz"
 fi
 waitfor kwok "kwok serving" curl -sfk --max-time 2 "https://127.0.0.1:$KWOK_SERVER_PORT/healthz"
+# Ready, and schedulable: the controller-manager has lifted the not-ready taint.
 node_ready() {
   sbx_api GET /api/v1/nodes/kwok-node-0 | "$SBX_PY" -c '
 import json, sys
 n = json.load(sys.stdin)
-sys.exit(0 if any(c["type"] == "Ready" and c["status"] == "True" for c in n.get("status", {}).get("conditions", [])) else 1)'
+ready = any(c["type"] == "Ready" and c["status"] == "True" for c in n.get("status", {}).get("conditions", []))
+tainted = any(t["key"].startswith("node.kubernetes.io/") for t in n.get("spec", {}).get("taints", []))
+sys.exit(0 if ready and not tainted else 1)'
 }
-waitfor kwok "node kwok-node-0 Ready" node_ready
 waitfor scheduler "kube-scheduler healthy" curl -sfk --max-time 2 "https://127.0.0.1:$SCHED_PORT/healthz"
 waitfor kcm "kube-controller-manager healthy" curl -sfk --max-time 2 "https://127.0.0.1:$KCM_PORT/healthz"
+waitfor kwok "node kwok-node-0 Ready and schedulable" node_ready
 # Pods are refused until their namespace has a 'default' ServiceAccount.
 waitfor kcm "controllers running (ServiceAccount default/default exists)" sbx_api GET /api/v1/namespaces/default/serviceaccounts/default
 

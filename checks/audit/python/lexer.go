@@ -38,8 +38,9 @@ func (d *diagSink) add(pos, end Pos, msg string) {
 
 // bracket is an open bracket awaiting its closer.
 type bracket struct {
-	ch  byte // '(', '[' or '{'
-	pos Pos
+	ch     byte // '(', '[' or '{'
+	pos    Pos
+	indent int // indentation of the logical line containing the bracket
 }
 
 // lexer turns source text into tokens. A lexer is used once.
@@ -54,10 +55,12 @@ type lexer struct {
 	colLine, colOff, colVal int
 
 	toks     []Token
+	strs     []StringInfo // chunk from which StringInfo values are allocated
 	diags    *diagSink
 	comments []Comment
 
 	indents    []int
+	lineIndent int // indentation of the current logical line
 	brackets   []bracket
 	lineHasTok bool // the current logical line has produced a token
 
@@ -66,24 +69,35 @@ type lexer struct {
 	nested bool
 
 	tripleRollbacks int
+	// fErr is the reason an f-string scan failed, if more specific than
+	// "unterminated".
+	fErr string
+	// firstCont is the offset of the first backslash-newline inside the
+	// single-quoted string last scanned, or -1.
+	firstCont int
 }
 
 // Tokenize splits src into tokens. The result always ends with an EOF
 // token; problems are reported as diagnostics and ILLEGAL tokens.
 func Tokenize(src []byte) ([]Token, []Diagnostic) {
-	l := newLexer(string(src), &diagSink{})
+	l := newLexer(string(src), &diagSink{}, nil)
 	l.run()
 	return l.toks, l.diags.list
 }
 
-func newLexer(src string, diags *diagSink) *lexer {
+// newLexer returns a lexer for src that appends tokens to toks[:0]; if toks
+// is too small a new slice is allocated.
+func newLexer(src string, diags *diagSink, toks []Token) *lexer {
+	if want := min(len(src)/4+8, 1<<20); cap(toks) < want {
+		toks = make([]Token, 0, want)
+	}
 	l := &lexer{
 		src:     src,
 		end:     len(src),
 		line:    1,
 		diags:   diags,
 		indents: make([]int, 1, 8),
-		toks:    make([]Token, 0, len(src)/5+8),
+		toks:    toks[:0],
 	}
 	if strings.HasPrefix(src, "\ufeff") { // byte order mark
 		l.off = 3
@@ -111,6 +125,14 @@ func newSubLexer(src string, start, end, line, lineStart int, diags *diagSink) *
 	}
 }
 
+// startingAt primes the column cache with a known position.
+func (l *lexer) startingAt(p Pos) *lexer {
+	if p.Offset >= l.lineStart && p.Line == l.line {
+		l.colLine, l.colOff, l.colVal = p.Line, p.Offset, p.Col
+	}
+	return l
+}
+
 func firstInvalidUTF8(s string) int {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -125,6 +147,9 @@ func firstInvalidUTF8(s string) int {
 // posSlow computes the position of an arbitrary offset from scratch.
 func (l *lexer) posSlow(off int) Pos {
 	line, start := 1, 0
+	if strings.HasPrefix(l.src, "\ufeff") {
+		start = 3 // the byte order mark does not count as a column
+	}
 	for i := 0; i < off && i < len(l.src); i++ {
 		switch l.src[i] {
 		case '\n':
@@ -154,8 +179,13 @@ func (l *lexer) pos(off int) Pos {
 	if off < l.lineStart {
 		return l.posSlow(off)
 	}
-	if l.colLine != l.line || off < l.colOff || l.colOff < l.lineStart {
+	if l.colLine != l.line || l.colOff < l.lineStart {
 		l.colLine, l.colOff, l.colVal = l.line, l.lineStart, 1
+	}
+	if off < l.colOff { // step back from the cached column
+		l.colVal -= utf8.RuneCountInString(l.src[off:l.colOff])
+		l.colOff = off
+		return Pos{Line: l.line, Col: l.colVal, Offset: off}
 	}
 	seg := l.src[l.colOff:off]
 	n := len(seg)
@@ -180,14 +210,6 @@ func (l *lexer) newline(i int) int {
 	l.line++
 	l.lineStart = i
 	return i
-}
-
-func (l *lexer) errorAt(start, end int, format string, args ...any) {
-	msg := format
-	if len(args) > 0 {
-		msg = fmt.Sprintf(format, args...)
-	}
-	l.diags.add(l.pos(start), l.pos(end), msg)
 }
 
 // emit appends a token spanning src[start:l.off]; startPos is its position.
@@ -231,7 +253,8 @@ func (l *lexer) run() {
 			startPos := l.pos(start)
 			if !l.nested && len(l.brackets) == 0 && l.lineHasTok {
 				l.off = l.newline(start)
-				l.toks = append(l.toks, Token{Kind: NEWLINE, Pos: startPos, End: startPos, Text: l.src[start:l.off]})
+				end := Pos{Line: startPos.Line, Col: startPos.Col + l.off - start, Offset: l.off}
+				l.toks = append(l.toks, Token{Kind: NEWLINE, Pos: startPos, End: end, Text: l.src[start:l.off]})
 				l.lineHasTok = false
 			} else {
 				l.off = l.newline(start)
@@ -307,21 +330,26 @@ loop:
 	switch l.src[i] {
 	case '#', '\n', '\r':
 		return // blank or comment-only line
+	case '{':
+		if l.templateLine(i) {
+			return
+		}
 	case '\\':
 		if i+1 < l.end && (l.src[i+1] == '\n' || l.src[i+1] == '\r') {
 			return
 		}
 	}
 	if len(l.brackets) > 0 {
-		if i != l.off || !l.looksLikeStatement(i) {
+		// A line inside brackets that is not indented more than the line
+		// that opened them and looks like a statement means a bracket was
+		// left unclosed.
+		if col > l.brackets[0].indent || !l.looksLikeStatement(i) {
 			return // ordinary continuation line inside brackets
 		}
 		l.unclosedBrackets()
-		if l.lineHasTok {
-			l.emitEmpty(NEWLINE, i)
-			l.lineHasTok = false
-		}
+		l.recoveryNewline(i)
 	}
+	l.lineIndent = col
 	top := l.indents[len(l.indents)-1]
 	switch {
 	case col > top:
@@ -342,6 +370,42 @@ loop:
 	}
 }
 
+// recoveryNewline ends the current logical line after unclosed brackets.
+func (l *lexer) recoveryNewline(off int) {
+	if l.lineHasTok {
+		l.emitEmpty(NEWLINE, off)
+		l.toks[len(l.toks)-1].Recovery = true
+		l.lineHasTok = false
+	}
+}
+
+// templateLine skips a line holding only a Jinja/Django template tag or
+// comment ("{% if ... %}", "{# ... #}"), as found in project templates such
+// as cookiecutter-django, and reports it. The line starts at l.off and its
+// first non-blank character is at i.
+func (l *lexer) templateLine(i int) bool {
+	if i+1 >= l.end || (l.src[i+1] != '%' && l.src[i+1] != '#') {
+		return false
+	}
+	j := i
+	for j < l.end && l.src[j] != '\n' && l.src[j] != '\r' {
+		j++
+	}
+	text := strings.TrimRight(l.src[i:j], " \t\f")
+	closer := "%}"
+	if l.src[i+1] == '#' {
+		closer = "#}"
+	}
+	if len(text) < 4 || !strings.HasSuffix(text, closer) {
+		return false
+	}
+	p := l.pos(i)
+	l.off = j
+	l.diags.add(p, l.pos(j), "template tag is not Python; line ignored")
+	l.comments = append(l.comments, Comment{Pos: p, Text: text})
+	return true
+}
+
 // unclosedBrackets reports the innermost open bracket as never closed and
 // forgets all open brackets.
 func (l *lexer) unclosedBrackets() {
@@ -359,9 +423,9 @@ var stmtKeywords = map[string]bool{
 	"raise": true, "return": true, "break": true, "continue": true,
 }
 
-// looksLikeStatement reports whether the line starting at offset i (column
-// 1, inside brackets opened on an earlier line) looks like the start of a
-// new statement, which means a bracket was left unclosed.
+// looksLikeStatement reports whether the line whose first non-blank
+// character is at offset i (inside brackets opened on an earlier line)
+// looks like the start of a new statement.
 func (l *lexer) looksLikeStatement(i int) bool {
 	j := i
 	for j < l.end && (isASCIILetter(l.src[j]) || l.src[j] == '_' || (j > i && isDigit(l.src[j]))) {
@@ -433,6 +497,9 @@ func (l *lexer) finish() {
 	l.off = l.end
 	if len(l.brackets) > 0 {
 		l.unclosedBrackets()
+		if !l.nested {
+			l.recoveryNewline(l.end)
+		}
 	}
 	if l.nested {
 		l.emitEmpty(EOF, l.end)
@@ -663,7 +730,7 @@ func (l *lexer) number() {
 	if i < l.end && l.src[i] != '.' {
 		j := l.scanIdent(i)
 		if j > i {
-			if _, kw := keywords[l.src[i:j]]; !kw || strings.HasPrefix(l.src[i:j], "_") {
+			if _, kw := keywords[l.src[i:j]]; !kw {
 				bad = "invalid decimal literal"
 				i = j
 			}
@@ -793,7 +860,7 @@ func (l *lexer) operator() {
 	l.emit(kind, start, p)
 	switch kind {
 	case LPAR, LSQB, LBRACE:
-		l.brackets = append(l.brackets, bracket{ch: c, pos: p})
+		l.brackets = append(l.brackets, bracket{ch: c, pos: p, indent: l.lineIndent})
 	case RPAR, RSQB, RBRACE:
 		l.closeBracket(c, p)
 	}

@@ -1,11 +1,3 @@
-// Package python is a tolerant tokenizer and recursive-descent parser for
-// Python 3 source, written for static analysis of Django settings modules.
-//
-// The parser never panics and never gives up: syntax errors are recorded as
-// [Diagnostic] values and the affected statement is replaced by a [BadStmt],
-// so the rest of the file is still available to callers. Positions carry a
-// 1-based line, a 1-based column counted in Unicode code points (as SARIF
-// expects) and a byte offset.
 package python
 
 import "fmt"
@@ -190,9 +182,12 @@ var keywords = func() map[string]Kind {
 // Token is a lexical token.
 type Token struct {
 	Kind Kind
-	Pos  Pos    // start of the token
-	End  Pos    // position just after the token
-	Text string // source text of the token ("" for synthesized tokens)
+	// Recovery marks a NEWLINE that the lexer inserted to end a statement
+	// whose brackets were left unclosed; the lexer has reported the error.
+	Recovery bool
+	Pos      Pos    // start of the token
+	End      Pos    // position just after the token
+	Text     string // source text of the token ("" for synthesized tokens)
 	// Str describes STRING tokens; nil for every other kind.
 	Str *StringInfo
 }

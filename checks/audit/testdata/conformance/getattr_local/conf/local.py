@@ -1,0 +1,2 @@
+DEBUG = True
+EXTRA_HOSTS = ["local.example.com"]

@@ -1,0 +1,3 @@
+SECRET_KEY = "short-key"
+DEBUG = True
+HOSTS = ["example.com"]

@@ -1,0 +1,5 @@
+SECRET_KEY = "changeme"
+DEBUG = True
+ALLOWED_HOSTS = []
+INSTALLED_APPS = []
+MIDDLEWARE = []

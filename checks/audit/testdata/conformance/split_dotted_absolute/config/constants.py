@@ -1,0 +1,2 @@
+HOSTS = ["example.com", "api.example.com"]
+REFERRER = "strict-origin"

@@ -1,0 +1,6 @@
+from .base import *
+
+try:
+    from .local import *
+except ImportError:
+    pass

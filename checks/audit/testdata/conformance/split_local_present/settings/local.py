@@ -1,0 +1,4 @@
+from .base import *
+
+DEBUG = True
+ALLOWED_HOSTS = []
