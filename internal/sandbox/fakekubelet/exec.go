@@ -97,7 +97,12 @@ func (e *executor) ExecInContainer(ctx context.Context, pod, _, container string
 	env := environ(rule, pod, tty)
 	// A container runtime resolves the command with the container's PATH,
 	// not the kubelet's: look it up in the rule's environment.
-	c := exec.Command(lookPathIn(cmd[0], env, rule.WorkDir), cmd[1:]...) //nolint:gosec // running the client's command is the point
+	bin, err := lookPathIn(cmd[0], env, rule.WorkDir)
+	if err != nil {
+		log.Printf("exec %s tty=%v %s: %v", where, tty, quote(cmd), err)
+		return err
+	}
+	c := exec.Command(bin, cmd[1:]...) //nolint:gosec // running the client's command is the point
 	c.Args[0] = cmd[0]
 	c.Dir = rule.WorkDir
 	c.Env = env
@@ -119,11 +124,11 @@ func (e *executor) ExecInContainer(ctx context.Context, pod, _, container string
 	return err
 }
 
-// lookPathIn finds name in the PATH of env; names with a slash, and names
-// not found, are returned as they are (exec then reports the error).
-func lookPathIn(name string, env []string, dir string) string {
+// lookPathIn finds name in the PATH of env (never in fakekubelet's own);
+// a name with a slash is returned as it is.
+func lookPathIn(name string, env []string, dir string) (string, error) {
 	if strings.ContainsRune(name, '/') {
-		return name
+		return name, nil
 	}
 	for _, kv := range env {
 		path, ok := strings.CutPrefix(kv, "PATH=")
@@ -139,11 +144,12 @@ func lookPathIn(name string, env []string, dir string) string {
 			}
 			p := filepath.Join(d, name)
 			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
-				return p
+				return p, nil
 			}
 		}
 	}
-	return name
+	// What runc says (containerd wraps it in an internal error).
+	return "", fmt.Errorf("exec: %q: executable file not found in $PATH", name)
 }
 
 // environ is a container-like environment: a minimal base, then the rule's.

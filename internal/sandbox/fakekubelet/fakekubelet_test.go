@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -157,6 +158,16 @@ func TestExec(t *testing.T) {
 		_, _, err := execSPDY(t, srv, "worker-1", "worker", []string{"true"}, streams{})
 		if err == nil || !strings.Contains(err.Error(), "no exec rule") {
 			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("command on fakekubelet's PATH but not the rule's", func(t *testing.T) {
+		goBin, err := exec.LookPath("go")
+		if err != nil || strings.HasPrefix(goBin, "/usr/bin/") || strings.HasPrefix(goBin, "/bin/") {
+			t.Skip("needs go outside /usr/bin and /bin")
+		}
+		_, _, err = execSPDY(t, srv, "web-1", "web", []string{"go", "version"}, streams{})
+		if err == nil || !strings.Contains(err.Error(), "not found in $PATH") {
+			t.Fatalf("got %v, want not found in $PATH", err)
 		}
 	})
 	t.Run("missing command", func(t *testing.T) {
