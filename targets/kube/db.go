@@ -3,7 +3,6 @@ package kube
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -253,44 +252,24 @@ func (t *Target) fromEnv(ctx context.Context) (*targets.DB, error) {
 		"set database.secret (and keys) or database.from: django in ctl.yaml")
 }
 
-// djangoProbe prints DATABASES['default'] as JSON.
-const djangoProbe = `import json
-from django.conf import settings
-d = settings.DATABASES["default"]
-print("CTL-DB:" + json.dumps({k: str(d.get(k) or "") for k in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT")}))`
-
 func (t *Target) fromDjango(ctx context.Context) (*targets.DB, error) {
 	manage, _ := t.ManageArgv(ctx)
 	var out, errb bytes.Buffer
-	code, err := t.Run(ctx, targets.Session{Argv: append(manage, "shell", "-c", djangoProbe), NoStdin: true, Stdout: &out, Stderr: &errb})
+	code, err := t.Run(ctx, targets.Session{Argv: append(manage, "shell", "-c", targets.DjangoProbe), NoStdin: true, Stdout: &out, Stderr: &errb})
 	if err != nil {
 		return nil, err
 	}
 	if code != 0 {
-		return nil, fmt.Errorf("asking Django for DATABASES in pod %s failed (exit %d): %s", t.pod, code, lastLine(errb.String()))
+		return nil, fmt.Errorf("asking Django for DATABASES in pod %s failed (exit %d): %s", t.pod, code, targets.LastLine(errb.String()))
 	}
-	var m map[string]string
-	for _, line := range strings.Split(out.String(), "\n") {
-		if j, ok := strings.CutPrefix(line, "CTL-DB:"); ok {
-			if err := json.Unmarshal([]byte(j), &m); err != nil {
-				return nil, err
-			}
-		}
+	db, err := targets.ParseDjangoProbe(out.String(), func(p string) string { return p }, "Django's DATABASES['default'] in pod "+t.pod)
+	if err != nil {
+		return nil, err
 	}
-	if m == nil || !strings.Contains(m["ENGINE"], "postg") {
-		return nil, fmt.Errorf("Django in pod %s does not use PostgreSQL (%s)", t.pod, m["ENGINE"])
-	}
-	db := &targets.DB{Engine: "postgres", Host: m["HOST"], User: m["USER"], Password: m["PASSWORD"], Name: m["NAME"], Port: 5432,
-		Source: "Django's DATABASES['default'] in pod " + t.pod, Options: map[string]string{}}
-	if p, err := strconv.Atoi(m["PORT"]); err == nil {
-		db.Port = p
+	if db.Engine != "postgres" {
+		return nil, fmt.Errorf("Django in pod %s does not use PostgreSQL", t.pod)
 	}
 	return db, nil
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
 }
 
 // databasePod finds the pod behind database.service (or the Service named

@@ -4,7 +4,6 @@ package local
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -382,60 +381,23 @@ func (t *Target) Database(ctx context.Context) (*targets.DB, func() error, error
 	return db, noop, nil
 }
 
-// djangoProbe prints DATABASES['default'] as JSON. It runs through
-// manage.py so that the project's own settings logic applies.
-const djangoProbe = `import json
-from django.conf import settings
-d = settings.DATABASES["default"]
-print("CTL-DB:" + json.dumps({k: str(d.get(k) or "") for k in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT")}))`
-
 func (t *Target) askDjango(ctx context.Context) (*targets.DB, error) {
 	argv, err := t.ManageArgv(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], "shell", "-c", djangoProbe)...)
+	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], "shell", "-c", targets.DjangoProbe)...)
 	cmd.Dir = t.dir
 	cmd.Env = t.Environ(nil)
 	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			return nil, fmt.Errorf("manage.py shell failed: %s", lastLine(string(ee.Stderr)))
+			return nil, fmt.Errorf("manage.py shell failed: %s", targets.LastLine(string(ee.Stderr)))
 		}
 		return nil, err
 	}
-	var m map[string]string
-	for _, line := range strings.Split(string(out), "\n") {
-		if j, ok := strings.CutPrefix(line, "CTL-DB:"); ok {
-			if err := json.Unmarshal([]byte(j), &m); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if m == nil {
-		return nil, fmt.Errorf("manage.py shell printed no database settings")
-	}
-	src := "DATABASES['default'] from Django settings"
-	switch {
-	case strings.Contains(m["ENGINE"], "sqlite"):
-		return &targets.DB{Engine: "sqlite", Name: t.abs(m["NAME"]), Source: src}, nil
-	case strings.Contains(m["ENGINE"], "postgres") || strings.Contains(m["ENGINE"], "postgis"):
-		db := &targets.DB{Engine: "postgres", Host: m["HOST"], Port: 5432, User: m["USER"], Password: m["PASSWORD"], Name: m["NAME"], Source: src}
-		if db.Host == "" {
-			db.Host = "localhost"
-		}
-		if m["PORT"] != "" {
-			_, _ = fmt.Sscanf(m["PORT"], "%d", &db.Port)
-		}
-		return db, nil
-	}
-	return nil, fmt.Errorf("database engine %s is not supported by dbshell (postgres and sqlite are)", m["ENGINE"])
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	return targets.ParseDjangoProbe(string(out), t.abs, "DATABASES['default'] from Django settings")
 }
 
 // Settings lists resolved values with origins for `ctl env show`.
