@@ -590,7 +590,7 @@ func TestEnvProvenance(t *testing.T) {
 	}
 	got := run(t, dir, false, "--env-file", ".env.prod", "--env", "DJANGO_DEBUG=True")
 	for _, want := range []string{
-		"[SECRET_KEY = 'change-me-in-prod'; env var DJANGO_SECRET_KEY from .env.prod]",
+		"[SECRET_KEY = 'cha…' (17 characters, redacted); env var DJANGO_SECRET_KEY from .env.prod]",
 		"[DEBUG = True; env var DJANGO_DEBUG from --env]", // --env wins over the file
 		"error async.E001: ",
 	} {
