@@ -31,9 +31,11 @@ type Evaluator struct {
 	// Files lists every file evaluated, in order.
 	Files []string
 
-	loading map[string]bool
-	modules map[string]*scope
-	funcs   map[*Value]*funcDef
+	loading  map[string]bool
+	resolved map[string]string // module resolution cache
+	stats    map[string]int8   // 0 missing, 1 file, 2 dir
+	modules  map[string]*scope
+	funcs    map[*Value]*funcDef
 	// envSet holds the settings' own writes to os.environ (nil: deleted).
 	envSet map[string]*Value
 	// tryDepth counts the try bodies being run: inside one, the errors

@@ -17,6 +17,40 @@ func obj(qual string, p Pos) *Value {
 // file for level > 0, else under the project root (or the importing
 // file's ancestors, for settings packages outside the root).
 func (e *Evaluator) resolveModule(from string, level int, module string) (string, bool) {
+	key := filepath.Dir(from) + "\x00" + strings.Repeat(".", level) + module
+	if r, ok := e.resolved[key]; ok {
+		return r, r != ""
+	}
+	r, ok := e.resolveModuleUncached(from, level, module)
+	if e.resolved == nil {
+		e.resolved = map[string]string{}
+	}
+	e.resolved[key] = r
+	return r, ok
+}
+
+// isFile and isDir stat through a cache: a settings file imports os,
+// pathlib, environ... from every module, and each probe walks ancestors.
+func (e *Evaluator) statKind(p string) (file, dir bool) {
+	if k, ok := e.stats[p]; ok {
+		return k == 1, k == 2
+	}
+	var k int8
+	if st, err := os.Stat(p); err == nil {
+		if st.IsDir() {
+			k = 2
+		} else {
+			k = 1
+		}
+	}
+	if e.stats == nil {
+		e.stats = map[string]int8{}
+	}
+	e.stats[p] = k
+	return k == 1, k == 2
+}
+
+func (e *Evaluator) resolveModuleUncached(from string, level int, module string) (string, bool) {
 	var bases []string
 	if level > 0 {
 		base := filepath.Dir(from)
@@ -43,7 +77,7 @@ func (e *Evaluator) resolveModule(from string, level int, module string) (string
 			if module == "" {
 				cand = filepath.Join(b, "__init__.py")
 			}
-			if st, err := os.Stat(cand); err == nil && !st.IsDir() {
+			if isFile, _ := e.statKind(cand); isFile {
 				return cand, true
 			}
 		}
@@ -62,10 +96,10 @@ func (e *Evaluator) inProject(from string, level int, module string) bool {
 		if b == "" {
 			continue
 		}
-		if st, err := os.Stat(filepath.Join(b, top)); err == nil && st.IsDir() {
+		if _, isDir := e.statKind(filepath.Join(b, top)); isDir {
 			return true
 		}
-		if _, err := os.Stat(filepath.Join(b, top+".py")); err == nil {
+		if isFile, _ := e.statKind(filepath.Join(b, top+".py")); isFile {
 			return true
 		}
 	}

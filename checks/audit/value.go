@@ -114,11 +114,11 @@ type Value struct {
 
 // Constructors.
 
-func NewNone(p Pos) *Value            { return &Value{Kind: None, Pos: p} }
-func NewBool(b bool, p Pos) *Value    { return &Value{Kind: Bool, B: b, Pos: p} }
-func NewInt(i int64, p Pos) *Value    { return &Value{Kind: Int, I: i, Pos: p} }
+func NewNone(p Pos) *Value             { return &Value{Kind: None, Pos: p} }
+func NewBool(b bool, p Pos) *Value     { return &Value{Kind: Bool, B: b, Pos: p} }
+func NewInt(i int64, p Pos) *Value     { return &Value{Kind: Int, I: i, Pos: p} }
 func NewFloat(f float64, p Pos) *Value { return &Value{Kind: Float, F: f, Pos: p} }
-func NewStr(s string, p Pos) *Value   { return &Value{Kind: Str, S: s, Pos: p} }
+func NewStr(s string, p Pos) *Value    { return &Value{Kind: Str, S: s, Pos: p} }
 func NewUnknown(why string, p Pos) *Value {
 	return &Value{Kind: Unknown, Pos: p, Src: Source{Kind: SrcUnknown, Why: why}}
 }
