@@ -10,8 +10,15 @@ while IFS= read -r line; do
   name=$(sed -E 's/^.*func (Fuzz[A-Za-z0-9_]+)\(.*/\1/' <<<"$line")
   pkg="$(dirname "$file")"
   echo "fuzz: $pkg $name ($FUZZTIME)"
-  if ! go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" "$pkg" >"/tmp/ctl-fuzz-$name.log" 2>&1; then
-    cat "/tmp/ctl-fuzz-$name.log"
+  log="/tmp/ctl-fuzz-$name.log"
+  if ! go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" "$pkg" >"$log" 2>&1; then
+    if grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written to' "$log"; then
+      # cmd/go reports its own deadline when -fuzztime ends while a worker is
+      # mid-input (golang/go#48127); no input failed, so it is not a finding.
+      echo "fuzz: $name: stopped at the deadline, no failing input"
+      continue
+    fi
+    cat "$log"
     status=1
   else
     grep -E 'execs:' "/tmp/ctl-fuzz-$name.log" | tail -n 1 || true
