@@ -14,7 +14,7 @@ while IFS= read -r line; do
   if ! go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" "$pkg" >"$log" 2>&1; then
     if grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written to' "$log"; then
       # cmd/go reports its own deadline when -fuzztime ends while a worker is
-      # mid-input (golang/go#48127); no input failed, so it is not a finding.
+      # mid-input ; no input failed, so it is not a finding.
       echo "fuzz: $name: stopped at the deadline, no failing input"
       continue
     fi
