@@ -33,6 +33,15 @@ tail -n 1 "$rig/sandbox-up.log"
 export CTL_SANDBOX_ENV="$rig/sandbox/env"
 
 export CI="${CI:-}"
-go test -race -count=1 -timeout 40m ./...
+log="$rig/go-test.log"
+status=0
+go test -race -count=1 -timeout 40m ./... 2>&1 | tee "$log" || status=$?
 
-FUZZTIME="${FUZZTIME:-10s}" scripts/fuzz.sh
+fuzz=0
+[ "$status" -ne 0 ] || FUZZTIME="${FUZZTIME:-10s}" scripts/fuzz.sh || fuzz=$?
+
+# One closing line for whoever reads the end of the log: test packages.
+passed=$(grep -c '^ok ' "$log" || true)
+failed=$(grep -c '^FAIL[[:space:]]' "$log" || true)
+echo "packages: $passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$fuzz" -eq 0 ]
