@@ -155,6 +155,3 @@ func SortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-// Errorf wraps fmt.Errorf (kept for symmetry with UsageErrorf).
-func Errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }

@@ -35,7 +35,7 @@ func (c *ColorScheme) render(st lipgloss.Style, s string) string {
 	return st.Render(s)
 }
 
-func (c *ColorScheme) Enabled() bool         { return c.enabled }
+func (c *ColorScheme) Enabled() bool          { return c.enabled }
 func (c *ColorScheme) Bold(s string) string   { return c.render(c.bold, s) }
 func (c *ColorScheme) Muted(s string) string  { return c.render(c.muted, s) }
 func (c *ColorScheme) Green(s string) string  { return c.render(c.green, s) }

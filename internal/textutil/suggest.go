@@ -3,7 +3,6 @@
 package textutil
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -50,14 +49,4 @@ func Suggest(s string, candidates []string) string {
 		return best
 	}
 	return ""
-}
-
-// QuoteList renders names as "a", "b", "c" in sorted order.
-func QuoteList(names []string) string {
-	s := append([]string(nil), names...)
-	sort.Strings(s)
-	for i := range s {
-		s[i] = `"` + s[i] + `"`
-	}
-	return strings.Join(s, ", ")
 }

@@ -104,7 +104,9 @@ func (t *TTY) SizeQueue(stop <-chan struct{}) remotecommand.TerminalSizeQueue {
 	return q
 }
 
-type sizeQueue struct{ ch chan remotecommand.TerminalSize }
+type sizeQueue struct {
+	ch chan remotecommand.TerminalSize
+}
 
 func (q *sizeQueue) Next() *remotecommand.TerminalSize {
 	s, ok := <-q.ch
