@@ -275,7 +275,7 @@ func (l *lexer) skipString(i int, prefix string, depth int) (int, bool) {
 	defer func() {
 		if len(l.diags.list) > ndiags {
 			l.diags.list = l.diags.list[:ndiags]
-			l.diags.full = false
+			l.diags.full = len(l.diags.list) > maxDiagnostics
 		}
 	}()
 	q := l.src[i]

@@ -108,7 +108,7 @@ func (l *lexer) save() lexState {
 func (l *lexer) unterminated(start int, startPos Pos, bodyStart, stop int, triple bool, saved lexState, what string) {
 	if saved.ndiags <= len(l.diags.list) {
 		l.diags.list = l.diags.list[:saved.ndiags]
-		l.diags.full = false
+		l.diags.full = len(l.diags.list) > maxDiagnostics
 	}
 	if triple && l.tripleRollbacks < maxTripleRollbacks {
 		l.tripleRollbacks++
