@@ -4,6 +4,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"sync"
@@ -14,8 +15,6 @@ import (
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/prompter"
 	"github.com/ctlops/ctl/targets"
-	"github.com/ctlops/ctl/targets/kube"
-	"github.com/ctlops/ctl/targets/local"
 )
 
 // Factory carries every side effect a command may need. Expensive members
@@ -86,41 +85,43 @@ func targetFunc(f *Factory) func(string, targets.Options) (targets.Target, error
 		}
 		env, err := targets.Lookup(cfg, name)
 		if err != nil {
-			if denv, ok := discovered(cfg, name); ok {
-				env = denv
-			} else {
+			denv, derr := discovered(cfg, name)
+			if derr != nil {
+				return nil, derr
+			}
+			if denv == nil {
 				return nil, err
 			}
+			env = denv
 		}
-		switch env.Target {
-		case config.TargetLocal:
-			cwd, err := f.Cwd()
-			if err != nil {
-				return nil, err
-			}
-			return local.New(env, local.Deps{
-				Getenv: f.Getenv, Environ: f.Environ, Cwd: cwd, LookPath: f.LookPath, TeamFile: cfg.TeamFile,
-			})
-		case config.TargetKubernetes:
-			return kube.New(env, kube.Deps{App: cfg.App, Opts: opts})
+		cwd, err := f.Cwd()
+		if err != nil {
+			return nil, err
 		}
-		return nil, &targets.NotSupportedError{Env: env.Name, Target: env.Target}
+		return targets.New(env, targets.Deps{
+			App: cfg.App, TeamFile: cfg.TeamFile, Cwd: cwd,
+			Getenv: f.Getenv, Environ: f.Environ, LookPath: f.LookPath, Opts: opts,
+		})
 	}
 }
 
 // discovered resolves a name through the `discover:` patterns: the
 // namespace the name stands for must exist and match the selector.
-func discovered(cfg *config.Config, name string) (*config.Environment, bool) {
+func discovered(cfg *config.Config, name string) (*config.Environment, error) {
 	for _, d := range cfg.Discover {
 		ns, ok := d.NamespaceFor(name)
 		if !ok {
 			continue
 		}
-		if found, err := kube.DiscoverOne(context.Background(), d, ns, 5*time.Second); err == nil && found {
-			return cfg.Discovered(d, ns), true
+		found, err := targets.DiscoverOne(context.Background(), d, ns, 5*time.Second)
+		if errors.Is(err, targets.ErrNotLinked) {
+			return nil, err
+		}
+		if err == nil && found {
+			return cfg.Discovered(d, ns), nil
 		}
 	}
-	return nil, false
+	return nil, nil
 }
 
 func prompterFunc(f *Factory) func() prompter.Prompter {

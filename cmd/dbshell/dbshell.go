@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/cmd/cmdutil/session"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
@@ -91,11 +92,11 @@ func Run(ctx context.Context, opts *Options) error {
 	case opts.Write:
 		verb = "dbshell --write"
 	}
-	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: verb, Command: append([]string{"psql"}, opts.Args...), Yes: opts.Yes}
-	return run.Guarded(ctx, func() error { return session(ctx, opts, t, readOnly) })
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: verb, Command: append([]string{"psql"}, opts.Args...), Yes: opts.Yes}
+	return run.Guarded(ctx, func() error { return runDB(ctx, opts, t, readOnly) })
 }
 
-func session(ctx context.Context, opts *Options, t targets.Target, readOnly bool) error {
+func runDB(ctx context.Context, opts *Options, t targets.Target, readOnly bool) error {
 	db, closeDB, err := t.Database(ctx)
 	if err != nil {
 		return err
@@ -138,5 +139,5 @@ func session(ctx context.Context, opts *Options, t targets.Target, readOnly bool
 	if err != nil {
 		return err
 	}
-	return cmdutil.CodeError(code)
+	return session.CodeError(code)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/cmd/cmdutil/session"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/targets"
 )
@@ -57,6 +58,6 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: "exec", Command: opts.Command, Yes: opts.Yes}
-	return run.Guarded(ctx, func() error { return cmdutil.RunInTarget(ctx, opts.IO, t, opts.Command) })
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "exec", Command: opts.Command, Yes: opts.Yes}
+	return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, opts.Command) })
 }

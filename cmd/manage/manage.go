@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/cmd/cmdutil/session"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/targets"
 )
@@ -61,6 +62,6 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	argv = append(argv, opts.Args...)
-	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: "manage", Command: argv, Yes: opts.Yes}
-	return run.Guarded(ctx, func() error { return cmdutil.RunInTarget(ctx, opts.IO, t, argv) })
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "manage", Command: argv, Yes: opts.Yes}
+	return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, argv) })
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/cmd/cmdutil/session"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
@@ -68,12 +69,12 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: "pyshell", Command: append(manage, "shell"), Yes: opts.Yes}
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "pyshell", Command: append(manage, "shell"), Yes: opts.Yes}
 	return run.Guarded(ctx, func() error {
 		argv, err := shells.PyShellArgv(ctx, t, flavour, opts.Args)
 		if err != nil {
 			return err
 		}
-		return cmdutil.RunInTarget(ctx, opts.IO, t, argv)
+		return session.RunInTarget(ctx, opts.IO, t, argv)
 	})
 }

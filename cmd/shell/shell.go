@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/cmd/cmdutil/session"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/targets"
 )
@@ -67,6 +68,6 @@ func Run(ctx context.Context, opts *Options) error {
 	if recorded == nil {
 		recorded = t.ShellArgv("")
 	}
-	run := cmdutil.SessionRun{IO: opts.IO, F: opts.F, Target: t, Verb: "shell", Command: recorded, Yes: opts.Yes}
-	return run.Guarded(ctx, func() error { return cmdutil.RunInTarget(ctx, opts.IO, t, argv) })
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "shell", Command: recorded, Yes: opts.Yes}
+	return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, argv) })
 }

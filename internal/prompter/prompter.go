@@ -1,16 +1,11 @@
 // Package prompter is ctl's only way to ask the user something. The
-// production implementation uses charm.land/huh/v2; tests use a stub that
-// fails on any question it does not expect.
+// production implementation (package huhprompt) uses charm.land/huh/v2;
+// tests use a stub that fails on any question it does not expect.
 package prompter
 
 import (
-	"errors"
 	"fmt"
-	"io"
 
-	"charm.land/huh/v2"
-
-	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 )
 
@@ -22,35 +17,29 @@ type Prompter interface {
 	Input(prompt, def string) (string, error)
 }
 
-type huhPrompter struct {
-	in  io.Reader
-	out io.Writer
-}
-
-// New returns the huh-based prompter drawing on stderr.
+// New returns the production prompter (huh, drawing on stderr) when the
+// binary links it (internal/prompter/huhprompt registers itself), and
+// otherwise one that refuses every question.
 func New(ios *iostreams.IOStreams) Prompter {
-	return &huhPrompter{in: ios.In, out: ios.ErrOut}
-}
-
-func (p *huhPrompter) run(field huh.Field) error {
-	form := huh.NewForm(huh.NewGroup(field)).WithInput(p.in).WithOutput(p.out).WithShowHelp(false)
-	err := form.Run()
-	if errors.Is(err, huh.ErrUserAborted) {
-		return exitcode.CancelError
+	if factory != nil {
+		return factory(ios)
 	}
-	return err
+	return unlinked{}
 }
 
-func (p *huhPrompter) Confirm(prompt string, def bool) (bool, error) {
-	v := def
-	err := p.run(huh.NewConfirm().Title(prompt).Value(&v))
-	return v, err
+var factory func(*iostreams.IOStreams) Prompter
+
+// Register installs the production prompter; called from an init.
+func Register(f func(*iostreams.IOStreams) Prompter) { factory = f }
+
+type unlinked struct{}
+
+func (unlinked) Confirm(prompt string, _ bool) (bool, error) {
+	return false, fmt.Errorf("cannot ask %q: no prompter in this binary", prompt)
 }
 
-func (p *huhPrompter) Input(prompt, def string) (string, error) {
-	v := def
-	err := p.run(huh.NewInput().Title(prompt).Value(&v))
-	return v, err
+func (unlinked) Input(prompt, _ string) (string, error) {
+	return "", fmt.Errorf("cannot ask %q: no prompter in this binary", prompt)
 }
 
 // NoSuchPromptError is returned by test stubs for an unexpected question.

@@ -3,6 +3,7 @@ package list
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,7 +14,7 @@ import (
 	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/tableprinter"
-	"github.com/ctlops/ctl/targets/kube"
+	"github.com/ctlops/ctl/targets"
 	"github.com/ctlops/ctl/targets/local"
 )
 
@@ -107,14 +108,17 @@ func Location(e *config.Environment, cwd, teamFile string) string {
 // discoveredRows lists the environments of `discover:` patterns (network:
 // only when the configuration has such patterns). A pattern that cannot
 // be listed is a warning, not a failure of the listing.
-func discoveredRows(cfg *config.Config, io *iostreams.IOStreams) []Row {
+func discoveredRows(cfg *config.Config, io *iostreams.IOStreams) ([]Row, error) {
 	var rows []Row
 	seen := map[string]bool{}
 	for _, n := range cfg.Names() {
 		seen[n] = true
 	}
 	for _, d := range cfg.Discover {
-		names, err := kube.Discover(context.Background(), d, 5*time.Second)
+		names, err := targets.Discover(context.Background(), d, 5*time.Second)
+		if errors.Is(err, targets.ErrNotLinked) {
+			return nil, err
+		}
 		if err != nil {
 			fmt.Fprintf(io.ErrOut, "warning: discover pattern at %s: %v\n", d.Origin, err)
 			continue
@@ -128,7 +132,7 @@ func discoveredRows(cfg *config.Config, io *iostreams.IOStreams) []Row {
 			rows = append(rows, Row{Name: e.Name, Target: e.Target, Location: Location(e, "", ""), Protected: e.Protected, Source: e.Origin})
 		}
 	}
-	return rows
+	return rows, nil
 }
 
 // Run prints the listing.
@@ -142,7 +146,11 @@ func Run(opts *Options) error {
 		return err
 	}
 	rows := Rows(cfg, cwd)
-	rows = append(rows, discoveredRows(cfg, opts.IO)...)
+	drows, err := discoveredRows(cfg, opts.IO)
+	if err != nil {
+		return err
+	}
+	rows = append(rows, drows...)
 	if opts.Exporter.Enabled() {
 		envs := make([]map[string]any, 0, len(rows))
 		for _, r := range rows {

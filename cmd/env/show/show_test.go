@@ -2,6 +2,7 @@ package show
 
 import (
 	"encoding/json"
+	_ "github.com/ctlops/ctl/targets/local"
 	"os"
 	"path/filepath"
 	"strings"

@@ -1,9 +1,12 @@
-package cmdutil
+// Package session runs a guarded, recorded session in an environment: the
+// confirmation for protected environments, the banner and the trail.
+package session
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ctlops/ctl/cmd/cmdutil"
 	"os"
 	"os/user"
 	"strings"
@@ -42,10 +45,10 @@ func CodeError(code int) error {
 	return &exitcode.ExitError{Code: code}
 }
 
-// SessionRun is one guarded, recorded session of a verb.
-type SessionRun struct {
+// Run is one guarded, recorded session of a verb.
+type Run struct {
 	IO      *iostreams.IOStreams
-	F       *Factory
+	F       *cmdutil.Factory
 	Target  targets.Target
 	Verb    string   // shell, pyshell, exec, manage, dbshell --write...
 	Command []string // what runs (recorded, redacted)
@@ -54,7 +57,7 @@ type SessionRun struct {
 
 // Guarded runs fn behind the production guard and appends the session to
 // the local trail (and, where the target can, an Event on the pod).
-func (s SessionRun) Guarded(ctx context.Context, fn func() error) error {
+func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	env := s.Target.Env()
 	rec := shells.SessionRecord{User: currentUser(), Env: env.Name, Target: env.Target, Verb: s.Verb, Command: s.Command}
 	if h, err := os.Hostname(); err == nil {
