@@ -1,70 +1,33 @@
-// Package root builds ctl's command tree and is the one place where an
-// error becomes an exit code and a message.
+// Package root builds ctl's whole command tree (run by ctl-full).
 package root
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
-	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
-	envCmd "github.com/ctlops/ctl/cmd/env"
 	execCmd "github.com/ctlops/ctl/cmd/exec"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
+	"github.com/ctlops/ctl/cmd/rootbase"
 	sessionsCmd "github.com/ctlops/ctl/cmd/sessions"
 	shellCmd "github.com/ctlops/ctl/cmd/shell"
-	versionCmd "github.com/ctlops/ctl/cmd/version"
 	"github.com/ctlops/ctl/internal/build"
-	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 )
 
-// NewCmdRoot builds the command tree.
+// NewCmdRoot builds the whole command tree: the one ctl-full runs, and the
+// one the reference docs are generated from. The start-up front
+// (cmd/front) builds its lean commands itself and stubs the others.
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "ctl <command> <env> [flags]",
-		Short: "Operate your Django environments",
-		Long: `ctl resolves a named environment (local, qa, staging, prod) and does the
-job in one command: a shell in the app, the Django shell, psql to the
-database, manage.py commands.`,
-		Example: `  $ ctl env list
-  $ ctl shell local
-  $ ctl pyshell local
-  $ ctl dbshell local
-  $ ctl manage local -- migrate`,
-		Version:       build.Info(),
-		SilenceErrors: true,
-		SilenceUsage:  true,
-	}
-	cmd.SetVersionTemplate("{{.Version}}\n")
-	cmd.SetOut(f.IOStreams.Out)
-	cmd.SetErr(f.IOStreams.ErrOut)
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		if cmdutil.IsPassthrough(c) {
-			return exitcode.WithHint(&exitcode.UsageError{Err: err},
-				"ctl's flags go before --, the command's after it: ctl "+c.Name()+" ENV [flags] -- COMMAND [ARG...]")
-		}
-		return &exitcode.UsageError{Err: err}
-	})
-	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "Team config `file` (default: ctl.yaml found upward; also $CTL_CONFIG)")
-
-	cmd.AddGroup(
-		&cobra.Group{ID: "sessions", Title: "Session commands:"},
-		&cobra.Group{ID: "envs", Title: "Environment commands:"},
-		&cobra.Group{ID: "checks", Title: "Check commands:"},
-	)
-	audit := auditCmd.NewCmdAudit(f, nil)
-	audit.GroupID = "checks"
-	cmd.AddCommand(audit)
+	cmd := rootbase.New(f)
+	rootbase.AddLean(cmd, f)
 	for _, c := range []*cobra.Command{
 		shellCmd.NewCmdShell(f, nil),
 		pyshellCmd.NewCmdPyShell(f, nil),
@@ -72,78 +35,39 @@ database, manage.py commands.`,
 		execCmd.NewCmdExec(f, nil),
 		manageCmd.NewCmdManage(f, nil),
 	} {
-		c.GroupID = "sessions"
+		c.GroupID = rootbase.GroupSessions
 		cmd.AddCommand(c)
 	}
-	env := envCmd.NewCmdEnv(f)
-	env.GroupID = "envs"
-	cmd.AddCommand(env)
 	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil)) // GroupID "envs" set by the constructor
-	cmd.AddCommand(versionCmd.NewCmdVersion(f))
 	return cmd
 }
 
-// Main runs ctl and returns its exit code.
+// Main runs the whole tree (ctl-full) and returns its exit code.
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Execute(ctx, cmdutil.New(iostreams.System(os.Getenv)), os.Args[1:])
+	ios := iostreams.System(os.Getenv)
+	checkFrontVersion(ios)
+	return Execute(ctx, cmdutil.New(ios), os.Args[1:])
 }
 
-// Execute runs the command tree on args and maps the outcome to an exit
-// code, printing the error (and its hint) on the factory's stderr.
-func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	ios := f.IOStreams
-	root := NewCmdRoot(f)
-	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(ctx)
-	if err == nil {
-		return exitcode.OK
-	}
-	passthrough := cmdutil.IsPassthrough(cmd)
-	err = normalize(err)
-	if ctx.Err() != nil && !passthrough {
-		var ee *exitcode.ExitError
-		if !errors.As(err, &ee) {
-			err = exitcode.CancelError
-		}
-	}
-	printError(ios, cmd, err)
-	return exitcode.For(err, passthrough)
-}
-
-// normalize turns cobra's plain errors about arguments and commands into
-// usage errors.
-func normalize(err error) error {
-	var ue *exitcode.UsageError
-	if errors.As(err, &ue) {
-		return err
-	}
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least", "invalid argument"} {
-		if strings.HasPrefix(msg, p) {
-			return &exitcode.UsageError{Err: err}
-		}
-	}
-	return err
-}
-
-func printError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) {
-	var ee *exitcode.ExitError
-	if errors.As(err, &ee) || errors.Is(err, exitcode.SilentError) || errors.Is(err, exitcode.HelpShown) {
-		return // the child or the command has spoken
-	}
-	cs := iostreams.NewColorScheme(ios.ColorEnabled() && ios.IsStderrTTY())
-	if errors.Is(err, exitcode.CancelError) {
-		fmt.Fprintln(ios.ErrOut, cs.Muted("cancelled"))
+// checkFrontVersion warns when the ctl that handed a command over is not
+// the same build as this ctl-full (an upgrade that replaced only one).
+func checkFrontVersion(ios *iostreams.IOStreams) {
+	v, ok := os.LookupEnv(FrontVersionEnv)
+	if !ok {
 		return
 	}
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.Red("error:"), err)
-	if hint := exitcode.HintOf(err); hint != "" {
-		fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.Muted("hint:"), hint)
+	_ = os.Unsetenv(FrontVersionEnv) // not for the sessions' children
+	if v != build.Info() {
+		fmt.Fprintf(ios.ErrOut, "warning: ctl is %q but ctl-full is %q; install both from the same release\n", v, build.Info())
 	}
-	var ue *exitcode.UsageError
-	if errors.As(err, &ue) && cmd != nil {
-		fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
-	}
+}
+
+// FrontVersionEnv carries the front's version line to ctl-full.
+const FrontVersionEnv = "CTL_FRONT_VERSION"
+
+// Execute runs the whole tree on args and maps the outcome to an exit code.
+func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	return rootbase.Execute(ctx, f, NewCmdRoot(f), args)
 }

@@ -2,6 +2,7 @@
 package show
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -91,6 +92,8 @@ func Resolve(opts *Options) (*config.Environment, []Value, []string, error) {
 	problems := []string{}
 	t, err := opts.Target(opts.Name, targets.Options{})
 	switch {
+	case errors.Is(err, targets.ErrNotLinked):
+		return nil, nil, nil, err // the front hands the command to ctl-full
 	case err == nil:
 		for _, s := range t.Settings() {
 			add(Value{Key: s.Key, Value: s.Value, Origin: s.Origin})
