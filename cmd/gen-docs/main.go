@@ -24,6 +24,7 @@ import (
 	"github.com/spf13/cobra/doc"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/cmd/front"
 	"github.com/ctlops/ctl/cmd/root"
 	"github.com/ctlops/ctl/internal/iostreams"
 )
@@ -51,6 +52,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	docPath := fs.String("doc-path", "docs/reference", "directory for the markdown reference `pages`")
 	manPath := fs.String("man-path", "docs/man", "directory for the man `pages` (section 1)")
+	verbsPath := fs.String("front-verbs", "cmd/front/verbs_gen.go", "`file` listing the verbs the front hands to ctl-full (empty: skip)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,7 +63,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "gen-docs: %d markdown pages in %s, %d man pages in %s\n", mdN, *docPath, manN, *manPath)
+	if *verbsPath != "" {
+		src, err := front.GenerateVerbs(newRoot())
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*verbsPath, src, 0o644); err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintf(stdout, "gen-docs: %d markdown pages in %s, %d man pages in %s, verbs in %s\n", mdN, *docPath, manN, *manPath, *verbsPath)
 	return err
 }
 

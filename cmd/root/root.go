@@ -54,18 +54,15 @@ func Main() int {
 // checkFrontVersion warns when the ctl that handed a command over is not
 // the same build as this ctl-full (an upgrade that replaced only one).
 func checkFrontVersion(ios *iostreams.IOStreams) {
-	v, ok := os.LookupEnv(FrontVersionEnv)
+	v, ok := os.LookupEnv(build.FrontVersionEnv)
 	if !ok {
 		return
 	}
-	_ = os.Unsetenv(FrontVersionEnv) // not for the sessions' children
+	_ = os.Unsetenv(build.FrontVersionEnv) // not for the sessions' children
 	if v != build.Info() {
 		fmt.Fprintf(ios.ErrOut, "warning: ctl is %q but ctl-full is %q; install both from the same release\n", v, build.Info())
 	}
 }
-
-// FrontVersionEnv carries the front's version line to ctl-full.
-const FrontVersionEnv = "CTL_FRONT_VERSION"
 
 // Execute runs the whole tree on args and maps the outcome to an exit code.
 func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {

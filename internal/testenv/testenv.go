@@ -93,7 +93,8 @@ var (
 	buildOut  []byte
 )
 
-// Ctl builds bin/ctl once per test binary into a temp dir and returns it.
+// Ctl builds ctl (the start-up front) and ctl-full next to it, once per
+// test binary, into a temp dir, and returns the path of ctl.
 func Ctl(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -103,7 +104,7 @@ func Ctl(t testing.TB) string {
 			return
 		}
 		buildPath = filepath.Join(dir, "ctl")
-		cmd := exec.Command("go", "build", "-o", buildPath, "./cmd/ctl")
+		cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/ctl", "./cmd/ctl-full")
 		cmd.Dir = RepoRoot(t)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		buildOut, buildErr = cmd.CombinedOutput()
