@@ -6,6 +6,7 @@
 package audit
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -55,8 +56,13 @@ func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 func (e *UsageError) ExitCode() int { return 2 }
 
-// Run audits the settings.
-func Run(opts Options) (*Result, error) {
+// Run audits the settings. A cancelled ctx (Ctrl-C) stops it promptly,
+// even mid-evaluation of a pathological file, and its error (wrapping
+// ctx.Err(), so exitcode maps it to 130) is returned.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
 	if opts.Cwd == "" {
 		opts.Cwd, _ = os.Getwd()
 	}
@@ -75,8 +81,11 @@ func Run(opts Options) (*Result, error) {
 	if opts.Version == (Version{}) {
 		res.Version, res.VersionSource = DetectVersion(root)
 	}
-	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display}
+	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display, Ctx: ctx}
 	vars, err := ev.EvalFile(file)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, fmt.Errorf("audit: %w", ctxErr)
+	}
 	if err != nil {
 		return nil, &UsageError{Err: fmt.Errorf("reading settings: %w", err)}
 	}
@@ -159,7 +168,7 @@ func parseFindings(diags []Diagnostic, ignore []string) []Finding {
 	perFile := map[string]int{}
 	for _, d := range diags {
 		if d.Msg == stepLimitMsg {
-			out = append(out, Finding{ID: "ctl.E001", Severity: Warning, Message: "could not evaluate the settings completely: " + d.Msg,
+			out = append(out, Finding{ID: "ctl.E001", Severity: Error, Message: "could not evaluate the settings completely: " + d.Msg,
 				Hint: "move heavy module-level code (loops, recursion) out of the settings", Pos: d.Pos})
 			continue
 		}
@@ -167,7 +176,7 @@ func parseFindings(diags []Diagnostic, ignore []string) []Finding {
 		if perFile[d.Pos.File] > 10 {
 			continue
 		}
-		out = append(out, Finding{ID: "ctl.E001", Severity: Warning, Message: "could not parse: " + d.Msg + " (the rest of the file was still read)",
+		out = append(out, Finding{ID: "ctl.E001", Severity: Error, Message: "could not parse: " + d.Msg + " (the rest of the file was still read)",
 			Hint: "fix the syntax; templated files are audited best after rendering", Pos: d.Pos})
 	}
 	return out

@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,7 +34,7 @@ func BenchmarkAuditExample(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := audit.Run(opts)
+		res, err := audit.Run(context.Background(), opts)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -78,7 +79,7 @@ func BenchmarkAuditSplit(b *testing.B) {
 		EnvFrom: map[string]string{"DJANGO_DEBUG": "--env", "DATABASE_URL": "--env"}}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := audit.Run(opts); err != nil {
+		if _, err := audit.Run(context.Background(), opts); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -199,7 +199,7 @@ func TestConformanceWithDjango(t *testing.T) {
 			if dj.Error != "" {
 				t.Fatalf("Django could not load %s (%s) with env %v: %s\n%s", c.fixture, c.module, c.env, dj.Error, dj.Traceback)
 			}
-			res, err := Run(Options{Target: c.module, Root: c.dir, Cwd: c.dir, Env: c.env, EnvFrom: c.envFrom, Version: Version{3, 2}})
+			res, err := Run(context.Background(), Options{Target: c.module, Root: c.dir, Cwd: c.dir, Env: c.env, EnvFrom: c.envFrom, Version: Version{3, 2}})
 			if err != nil {
 				t.Fatalf("ctl audit: %v", err)
 			}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,6 +26,10 @@ type Evaluator struct {
 	Display func(string) string
 	// ReadFile reads source files; os.ReadFile when nil.
 	ReadFile func(string) ([]byte, error)
+	// Ctx, when set, cancels the evaluation (Ctrl-C): it is polled every
+	// few thousand steps and before each module is read; once it is done
+	// evaluation unwinds at once and EvalFile returns its error.
+	Ctx context.Context
 
 	// Diagnostics are parse problems of every file read.
 	Diagnostics []Diagnostic
@@ -47,6 +52,10 @@ type Evaluator struct {
 	steps   int
 	depth   int
 	stopped bool
+	// polled is the step count at the last look at Ctx; cancelled is
+	// Ctx's error once it is done.
+	polled    int
+	cancelled error
 }
 
 // Diagnostic is a parse or evaluation problem with its position.
@@ -64,9 +73,29 @@ var stepLimit = 2_000_000
 // evaluation (reported as ctl.E001).
 const stepLimitMsg = "evaluation stopped here: the module needs more work than the audit allows (loops, recursion); later statements were not evaluated"
 
+// ctxPollSteps is how many steps pass between two looks at Ctx: often
+// enough that Ctrl-C stops even a pathological file at once, rarely
+// enough to cost nothing on a typical one.
+const ctxPollSteps = 4096
+
+// over counts one step and says whether evaluation must stop: the step
+// limit is reached or the context is cancelled.
+func (e *Evaluator) over() bool {
+	e.steps++
+	if e.Ctx != nil && e.cancelled == nil && e.steps-e.polled >= ctxPollSteps {
+		e.polled = e.steps
+		e.cancelled = e.Ctx.Err()
+	}
+	return e.steps > stepLimit || e.cancelled != nil
+}
+
 // stop records, once, where the step limit ended evaluation, so that the
-// audit never passes silently over statements it did not evaluate.
+// audit never passes silently over statements it did not evaluate. A
+// cancelled evaluation records nothing: its error is EvalFile's.
 func (e *Evaluator) stop(p Pos) {
+	if e.cancelled != nil {
+		return
+	}
 	if !e.stopped {
 		e.stopped = true
 		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: stepLimitMsg})
@@ -127,6 +156,9 @@ func (e *Evaluator) EvalFile(path string) (map[string]*Value, error) {
 		return nil, err
 	}
 	sc, err := e.evalModule(abs)
+	if e.cancelled != nil {
+		return nil, e.cancelled
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +186,12 @@ func (e *Evaluator) evalModule(abs string) (*scope, error) {
 	if e.loading[abs] {
 		return nil, fmt.Errorf("circular import of %s", e.display(abs))
 	}
+	if e.Ctx != nil && e.cancelled == nil {
+		e.cancelled = e.Ctx.Err()
+	}
+	if e.cancelled != nil {
+		return nil, e.cancelled
+	}
 	e.loading[abs] = true
 	defer delete(e.loading, abs)
 	src, err := e.read(abs)
@@ -162,6 +200,13 @@ func (e *Evaluator) evalModule(abs string) (*scope, error) {
 	}
 	disp := e.display(abs)
 	mod := py.Parse(disp, src)
+	if e.Ctx != nil {
+		// Parsing a huge file takes a while: look again before evaluating.
+		if err := e.Ctx.Err(); err != nil {
+			e.cancelled = err
+			return nil, err
+		}
+	}
 	for _, d := range mod.Diagnostics {
 		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: Pos{File: disp, Line: d.Pos.Line, Col: d.Pos.Col}, Msg: d.Msg})
 	}
@@ -201,8 +246,7 @@ func (e *Evaluator) block(sc *scope, body []py.Stmt) *flow {
 }
 
 func (e *Evaluator) stmt(sc *scope, st py.Stmt) *flow {
-	e.steps++
-	if e.steps > stepLimit {
+	if e.over() {
 		e.stop(e.pos(sc, st))
 		return nil
 	}

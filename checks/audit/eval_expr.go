@@ -77,8 +77,7 @@ func unknownFrom(p Pos, vs ...*Value) *Value {
 }
 
 func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
-	e.steps++
-	if e.steps > stepLimit {
+	if e.over() {
 		e.stop(e.pos(sc, x))
 		return NewUnknown("evaluation budget exhausted", e.pos(sc, x))
 	}

@@ -136,8 +136,7 @@ const (
 // left pending for the caller's try.
 func (e *Evaluator) funcBody(sc *scope, body []py.Stmt) (v *Value, end bodyEnd, ok bool) {
 	for _, st := range body {
-		e.steps++
-		if e.steps > stepLimit {
+		if e.over() {
 			return nil, endFall, false
 		}
 		switch s := st.(type) {

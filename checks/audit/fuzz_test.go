@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -165,7 +166,7 @@ func FuzzAudit(f *testing.F) {
 			for k := range env {
 				from[k] = ".env.fuzz"
 			}
-			res, err := Run(Options{Target: "app/settings.py", Cwd: dir, Env: env, EnvFrom: from})
+			res, err := Run(context.Background(), Options{Target: "app/settings.py", Cwd: dir, Env: env, EnvFrom: from})
 			if err != nil {
 				var ue *UsageError
 				if !errors.As(err, &ue) {

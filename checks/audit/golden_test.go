@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -73,7 +74,7 @@ func TestFindingPositions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := audit.Run(tt.opts)
+			res, err := audit.Run(context.Background(), tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +164,7 @@ func TestDocsListEveryCheck(t *testing.T) {
 	// Every finding a fixture produces is documented too (catches an ID
 	// added to the rules without a catalogue entry).
 	for _, fx := range []struct{ dir, target string }{{"basic", "basic/settings.py"}, {"split", "config/settings/production.py"}, {"broken", "broken/settings.py"}} {
-		res, err := audit.Run(audit.Options{Target: fx.target, Cwd: goldenFixture(t, fx.dir)})
+		res, err := audit.Run(context.Background(), audit.Options{Target: fx.target, Cwd: goldenFixture(t, fx.dir)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,7 +183,7 @@ func TestSecretsAreRedactedInFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	const real = "prod-secret-key-that-is-weak"
-	res, err := audit.Run(audit.Options{Target: "settings.py", Root: dir, Cwd: dir, Env: map[string]string{"SECRET_KEY": real}, EnvFrom: map[string]string{"SECRET_KEY": ".env.prod"}})
+	res, err := audit.Run(context.Background(), audit.Options{Target: "settings.py", Root: dir, Cwd: dir, Env: map[string]string{"SECRET_KEY": real}, EnvFrom: map[string]string{"SECRET_KEY": ".env.prod"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -46,7 +47,7 @@ func auditWithin(t *testing.T, limit time.Duration, opts audit.Options) robustOu
 				ch <- msg{panicked: p, stack: debug.Stack()}
 			}
 		}()
-		res, err := audit.Run(opts)
+		res, err := audit.Run(context.Background(), opts)
 		ch <- msg{out: robustOutcome{res: res, err: err, dur: time.Since(start)}}
 	}()
 	select {

@@ -28,7 +28,7 @@ var CtlChecks = []CtlCheck{
 	{"ctl.D002", Warning, "DEBUG is a string", "os.getenv('DEBUG', False) returns the string 'False' when set, which is truthy", "cast it: env.bool('DEBUG') or os.getenv('DEBUG', '') == 'True'"},
 	{"ctl.DB001", Warning, "SQLite in production", "SQLite has no concurrent writers and lives on the app server's disk", "use PostgreSQL (DATABASE_URL=postgres://...)"},
 	{"ctl.DB002", Error, "database password in source", "a password in a committed file (or in a URL default) is a leaked credential", "read the password or the whole URL from the environment without a default"},
-	{"ctl.E001", Warning, "settings file could not be parsed completely", "a syntax error (or a templated file) hides part of the settings; the rest was still read and checked", "fix the syntax; audit rendered templates"},
+	{"ctl.E001", Error, "settings file could not be parsed completely", "a syntax error (or a templated file) hides part of the settings; the rest was still read and checked, but what is hidden may be exactly what a check needs", "fix the syntax; audit rendered templates"},
 	{"ctl.H001", Warning, "ALLOWED_HOSTS allows any host", "'*' disables Host header validation (cache poisoning, password-reset poisoning)", "list the real host names"},
 	{"ctl.H002", Error, "ALLOWED_HOSTS holds an empty string", "''.split(',') gives [''], which passes Django's W020 yet matches no host: every request gets 400", "default to an empty list and set ALLOWED_HOSTS in the environment"},
 	{"ctl.K001", Warning, "local-memory or dummy cache in production", "each process gets its own cache: sessions, rate limits and invalidations do not work across workers", "use Redis or Memcached"},

@@ -2,6 +2,7 @@
 package audit
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -33,7 +34,7 @@ type Options struct {
 }
 
 // NewCmdAudit builds the command; runF replaces the run in tests.
-func NewCmdAudit(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+func NewCmdAudit(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Cwd: f.Cwd}
 	cmd := &cobra.Command{
 		Use:   "audit [<settings.py> | <dotted.module>]",
@@ -67,9 +68,9 @@ their defaults apply — what happens when a deployment forgets one.`,
 				opts.Target = args[0]
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return Run(opts)
+			return Run(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -84,8 +85,12 @@ their defaults apply — what happens when a deployment forgets one.`,
 	return cmd
 }
 
-// Run audits and prints.
-func Run(opts *Options) error {
+// Run audits and prints. Cancelling ctx (Ctrl-C, SIGTERM) stops the audit
+// with an error exitcode maps to 130.
+func Run(ctx context.Context, opts *Options) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	cwd, err := opts.Cwd()
 	if err != nil {
 		return err
@@ -138,7 +143,7 @@ func Run(opts *Options) error {
 		}
 		aopts.Env[k], aopts.EnvFrom[k] = v, "--env"
 	}
-	res, err := audit.Run(aopts)
+	res, err := audit.Run(ctx, aopts)
 	if err != nil {
 		return err
 	}

@@ -446,6 +446,42 @@ func TestNothingReadable(t *testing.T) {
 	}
 }
 
+// TestPartlyParsedFailsAtError: settings that are otherwise clean but
+// could only partly be read (a syntax error hides what follows it on the
+// statement) must not pass --fail-on error: ctl.E001 is an error, and only
+// --ignore ctl.E001 lets such a file through.
+func TestPartlyParsedFailsAtError(t *testing.T) {
+	dir := project(t, "clean")
+	settings := filepath.Join(dir, "clean", "settings.py")
+	b, err := os.ReadFile(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A templated line, as a cookiecutter settings file has: what it sets
+	// (here a DEBUG override) is unknown to the audit.
+	b = append(b, "\n{% if debug %}DEBUG = True{% endif %}\n"...)
+	if err := os.WriteFile(settings, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	key := "DJANGO_SECRET_KEY=" + strongKey
+	got := run(t, dir, false, "--json", "--env", key)
+	ids := findingIDs(t, got.out)
+	if !contains(ids, "ctl.E001") {
+		t.Fatalf("no ctl.E001 for the templated line: %v", ids)
+	}
+	for _, id := range ids {
+		if id != "ctl.E001" {
+			t.Errorf("unexpected finding %s (the fixture is otherwise clean)", id)
+		}
+	}
+	if got.code != 1 {
+		t.Errorf("--fail-on error: exit %d (err %v), want 1: a partly read file must not pass", got.code, got.err)
+	}
+	if got := run(t, dir, false, "--json", "--env", key, "--ignore", "ctl.E001"); got.code != 0 {
+		t.Errorf("--ignore ctl.E001: exit %d (err %v), want 0\n%s", got.code, got.err, got.out)
+	}
+}
+
 type docHead struct {
 	Settings      string   `json:"settings"`
 	Module        string   `json:"module"`

@@ -14,6 +14,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -136,13 +137,13 @@ func inProcessRate(project string, d time.Duration) (wall, cpu float64, n int) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	opts := audit.Options{Target: "mysite/settings.py", Cwd: project}
-	if _, err := audit.Run(opts); err != nil {
+	if _, err := audit.Run(context.Background(), opts); err != nil {
 		fail("in-process audit: %v", err)
 	}
 	cpu0 := cpuTime()
 	start := time.Now()
 	for time.Since(start) < d {
-		if _, err := audit.Run(opts); err != nil {
+		if _, err := audit.Run(context.Background(), opts); err != nil {
 			fail("in-process audit: %v", err)
 		}
 		n++
