@@ -12,12 +12,15 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
+	doctorCmd "github.com/ctlops/ctl/cmd/doctor"
 	execCmd "github.com/ctlops/ctl/cmd/exec"
+	initCmd "github.com/ctlops/ctl/cmd/init"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
 	"github.com/ctlops/ctl/cmd/rootbase"
 	sessionsCmd "github.com/ctlops/ctl/cmd/sessions"
 	shellCmd "github.com/ctlops/ctl/cmd/shell"
+	statusCmd "github.com/ctlops/ctl/cmd/status"
 	"github.com/ctlops/ctl/internal/build"
 	"github.com/ctlops/ctl/internal/iostreams"
 )
@@ -39,6 +42,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		cmd.AddCommand(c)
 	}
 	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil)) // GroupID "envs" set by the constructor
+	cmd.AddCommand(statusCmd.NewCmdStatus(f, nil))     // GroupID "envs" set by the constructor
+	cmd.AddCommand(doctorCmd.NewCmdDoctor(f, nil), initCmd.NewCmdInit(f, nil)) // GroupIDs set by the constructors
 	return cmd
 }
 

@@ -17,6 +17,13 @@ type Prompter interface {
 	Input(prompt, def string) (string, error)
 }
 
+// Selector is implemented by prompters that can offer a choice among
+// options (the huh prompter does); callers fall back to Confirm.
+type Selector interface {
+	// Select returns the index of the chosen option.
+	Select(prompt string, options []string, def int) (int, error)
+}
+
 // New returns the production prompter (huh, drawing on stderr) when the
 // binary links it (internal/prompter/huhprompt registers itself), and
 // otherwise one that refuses every question.

@@ -45,3 +45,14 @@ func (p *huhPrompter) Input(prompt, def string) (string, error) {
 	err := p.run(huh.NewInput().Title(prompt).Value(&v))
 	return v, err
 }
+
+// Select offers options; arrows or j/k move, enter chooses.
+func (p *huhPrompter) Select(prompt string, options []string, def int) (int, error) {
+	v := def
+	opts := make([]huh.Option[int], len(options))
+	for i, o := range options {
+		opts[i] = huh.NewOption(o, i)
+	}
+	err := p.run(huh.NewSelect[int]().Title(prompt).Options(opts...).Value(&v))
+	return v, err
+}
