@@ -1,0 +1,365 @@
+// Package watch feeds `ctl status` from Kubernetes: shared informers for
+// pods, Deployments, StatefulSets, Jobs and Warning events, trimmed by a
+// transform, turned into one row per environment as they change.
+//
+// A handful of namespaces get one informer set each; many (templated or
+// discovered namespaces) share one cluster-wide informer per kind with the
+// app's label selector (app.kubernetes.io/part-of=APP), so 500
+// environments cost 5 watches, not 2,500.
+package watch
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/ctlops/ctl/status"
+	"github.com/ctlops/ctl/targets/kube"
+)
+
+// ClusterWideAbove: more namespaces than this in one context are watched
+// with cluster-wide informers.
+const ClusterWideAbove = 4
+
+// Options configure a Watcher.
+type Options struct {
+	Cluster *kube.Cluster
+	// Client overrides the clientset built from Cluster.Config (tests).
+	Client kubernetes.Interface
+	// App is the app's name: the label selector of cluster-wide informers.
+	App  string
+	Envs []EnvSpec
+	// ClusterWide forces (true) or forbids (false) cluster-wide
+	// informers; nil decides by the number of namespaces.
+	ClusterWide *bool
+	Now         func() time.Time
+}
+
+// Watcher is a status.Provider for the environments of one kubeconfig context.
+type Watcher struct {
+	opts   Options
+	client kubernetes.Interface
+	byNS   map[string][]EnvSpec
+
+	mu       sync.Mutex
+	dirty    map[string]bool
+	poke     chan struct{}
+	stale    bool
+	lastSeen time.Time
+	lastErr  string
+
+	pods, deps, sts, jobs, events []cache.SharedIndexInformer
+	nsIndexed                     map[string]int // namespace -> index into the per-namespace informer slices (-1: cluster-wide 0)
+}
+
+// New builds a Watcher; nothing happens until Run.
+func New(opts Options) (*Watcher, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	w := &Watcher{opts: opts, byNS: map[string][]EnvSpec{}, dirty: map[string]bool{}, poke: make(chan struct{}, 1), nsIndexed: map[string]int{}}
+	for _, e := range opts.Envs {
+		w.byNS[e.Namespace] = append(w.byNS[e.Namespace], e)
+	}
+	w.client = opts.Client
+	if w.client == nil {
+		cfg := rest.CopyConfig(opts.Cluster.Config)
+		cfg.UserAgent = "ctl-status"
+		// Informers list once, then watch: the QPS only matters for the
+		// initial lists of many per-namespace informers.
+		cfg.QPS, cfg.Burst = 50, 100
+		cs, err := kubernetes.NewForConfig(cfg)
+		if err != nil {
+			return nil, err
+		}
+		w.client = cs
+	}
+	return w, nil
+}
+
+// Name is the connection's name in snapshots: the context.
+func (w *Watcher) Name() string { return "kubernetes:" + w.context() }
+
+func (w *Watcher) context() string {
+	if w.opts.Cluster != nil {
+		return w.opts.Cluster.Context
+	}
+	return ""
+}
+
+// Refresh does nothing: informers are live and relist by themselves.
+func (w *Watcher) Refresh() {}
+
+func (w *Watcher) clusterWide() bool {
+	if w.opts.ClusterWide != nil {
+		return *w.opts.ClusterWide
+	}
+	return len(w.byNS) > ClusterWideAbove
+}
+
+// Run starts the informers, publishes every row once they have synced,
+// then the rows of namespaces that change, until ctx ends.
+func (w *Watcher) Run(ctx context.Context, sink status.Sink) error {
+	var factories []informers.SharedInformerFactory
+	add := func(ns string, tweak func(*metav1.ListOptions)) informers.SharedInformerFactory {
+		opts := []informers.SharedInformerOption{informers.WithTransform(Trim)}
+		if ns != "" {
+			opts = append(opts, informers.WithNamespace(ns))
+		}
+		if tweak != nil {
+			opts = append(opts, informers.WithTweakListOptions(tweak))
+		}
+		f := informers.NewSharedInformerFactoryWithOptions(w.client, 0, opts...)
+		factories = append(factories, f)
+		return f
+	}
+	warnings := func(o *metav1.ListOptions) { o.FieldSelector = "type=" + corev1.EventTypeWarning }
+	register := func(f, ef informers.SharedInformerFactory) {
+		w.pods = append(w.pods, f.Core().V1().Pods().Informer())
+		w.deps = append(w.deps, f.Apps().V1().Deployments().Informer())
+		w.sts = append(w.sts, f.Apps().V1().StatefulSets().Informer())
+		w.jobs = append(w.jobs, f.Batch().V1().Jobs().Informer())
+		w.events = append(w.events, ef.Core().V1().Events().Informer())
+	}
+	if w.clusterWide() {
+		var sel func(*metav1.ListOptions)
+		if w.opts.App != "" {
+			sel = func(o *metav1.ListOptions) { o.LabelSelector = "app.kubernetes.io/part-of=" + w.opts.App }
+		}
+		register(add("", sel), add("", warnings))
+		for ns := range w.byNS {
+			w.nsIndexed[ns] = 0
+		}
+	} else {
+		for ns := range w.byNS {
+			w.nsIndexed[ns] = len(w.pods)
+			register(add(ns, nil), add(ns, warnings))
+		}
+	}
+	all := w.informers()
+	for _, inf := range all {
+		_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) { w.watchError(sink, err) })
+		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc:    func(o any) { w.changed(sink, o) },
+			UpdateFunc: func(_, o any) { w.changed(sink, o) },
+			DeleteFunc: func(o any) { w.changed(sink, o) },
+		})
+	}
+	for _, f := range factories {
+		f.Start(ctx.Done())
+	}
+	defer func() {
+		for _, f := range factories {
+			f.Shutdown()
+		}
+	}()
+	syncs := make([]cache.InformerSynced, len(all))
+	for i, inf := range all {
+		syncs[i] = inf.HasSynced
+	}
+	if !cache.WaitForCacheSync(ctx.Done(), syncs...) {
+		return ctx.Err()
+	}
+	w.mu.Lock()
+	w.dirty = map[string]bool{}
+	w.lastSeen = w.opts.Now()
+	w.stale, w.lastErr = false, ""
+	w.mu.Unlock()
+	rows := make([]status.Env, 0, len(w.opts.Envs))
+	for ns := range w.byNS {
+		rows = append(rows, w.build(ns)...)
+	}
+	sink.Put(rows...)
+	sink.SetConn(status.Conn{Name: w.Name()})
+	sink.Synced(w.Name())
+
+	staleCheck := time.NewTicker(time.Second)
+	defer staleCheck.Stop()
+	var staleRV string
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.poke:
+		case <-staleCheck.C:
+			// Only does work while a watch is broken: a relist (a new
+			// resource version) means the informers are back.
+			w.mu.Lock()
+			stale := w.stale
+			w.mu.Unlock()
+			if !stale {
+				staleRV = ""
+				continue
+			}
+			rv := w.pods[0].LastSyncResourceVersion()
+			if staleRV == "" {
+				staleRV = rv
+			} else if rv != staleRV {
+				w.recovered(sink)
+			}
+			continue
+		}
+		w.mu.Lock()
+		dirty := w.dirty
+		w.dirty = map[string]bool{}
+		w.mu.Unlock()
+		rows := rows[:0]
+		for ns := range dirty {
+			rows = append(rows, w.build(ns)...)
+		}
+		if len(rows) > 0 {
+			sink.Put(rows...)
+		}
+		// Rebuild at most every half MinInterval: under churn the dirty
+		// set grows meanwhile and is built once.
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(status.MinInterval / 2):
+		}
+	}
+}
+
+func (w *Watcher) informers() []cache.SharedIndexInformer {
+	var all []cache.SharedIndexInformer
+	for _, l := range [][]cache.SharedIndexInformer{w.pods, w.deps, w.sts, w.jobs, w.events} {
+		all = append(all, l...)
+	}
+	return all
+}
+
+func (w *Watcher) changed(sink status.Sink, o any) {
+	if d, ok := o.(cache.DeletedFinalStateUnknown); ok {
+		o = d.Obj
+	}
+	m, ok := o.(metav1.Object)
+	if !ok {
+		return
+	}
+	ns := m.GetNamespace()
+	if _, watched := w.byNS[ns]; !watched {
+		return
+	}
+	w.mu.Lock()
+	w.dirty[ns] = true
+	w.lastSeen = w.opts.Now()
+	wasStale := w.stale
+	w.mu.Unlock()
+	if wasStale {
+		w.recovered(sink)
+	}
+	select {
+	case w.poke <- struct{}{}:
+	default:
+	}
+}
+
+func (w *Watcher) watchError(sink status.Sink, err error) {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		// The server closed a watch; the reflector just rewatches.
+		return
+	}
+	w.mu.Lock()
+	if !w.stale && w.lastSeen.IsZero() {
+		w.lastSeen = w.opts.Now()
+	}
+	w.stale = true
+	w.lastErr = shortErr(err)
+	c := status.Conn{Name: w.Name(), Stale: true, Since: w.lastSeen, Err: w.lastErr}
+	w.mu.Unlock()
+	sink.SetConn(c)
+}
+
+func (w *Watcher) recovered(sink status.Sink) {
+	w.mu.Lock()
+	if !w.stale {
+		w.mu.Unlock()
+		return
+	}
+	w.stale, w.lastErr = false, ""
+	w.lastSeen = w.opts.Now()
+	for ns := range w.byNS {
+		w.dirty[ns] = true
+	}
+	w.mu.Unlock()
+	sink.SetConn(status.Conn{Name: w.Name()})
+	select {
+	case w.poke <- struct{}{}:
+	default:
+	}
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "dial tcp"); i >= 0 {
+		s = s[i:]
+	}
+	if len(s) > 120 {
+		s = s[:120]
+	}
+	return s
+}
+
+// objects reads a namespace's objects from the informers' caches.
+func (w *Watcher) objects(ns string) Objects {
+	i := w.nsIndexed[ns]
+	var o Objects
+	for _, x := range byNS(w.deps[i], ns) {
+		o.Deployments = append(o.Deployments, x.(*appsv1.Deployment))
+	}
+	for _, x := range byNS(w.sts[i], ns) {
+		o.StatefulSets = append(o.StatefulSets, x.(*appsv1.StatefulSet))
+	}
+	for _, x := range byNS(w.pods[i], ns) {
+		o.Pods = append(o.Pods, x.(*corev1.Pod))
+	}
+	for _, x := range byNS(w.jobs[i], ns) {
+		o.Jobs = append(o.Jobs, x.(*batchv1.Job))
+	}
+	for _, x := range byNS(w.events[i], ns) {
+		o.Events = append(o.Events, x.(*corev1.Event))
+	}
+	return o
+}
+
+func byNS(inf cache.SharedIndexInformer, ns string) []any {
+	l, err := inf.GetIndexer().ByIndex(cache.NamespaceIndex, ns)
+	if err != nil {
+		return nil
+	}
+	return l
+}
+
+func (w *Watcher) build(ns string) []status.Env {
+	o := w.objects(ns)
+	now := w.opts.Now()
+	var rows []status.Env
+	for _, spec := range w.byNS[ns] {
+		rows = append(rows, Build(spec, w.context(), o, now))
+	}
+	return rows
+}
+
+// Logs returns the last lines of a pod's log (the migration Job's, for the
+// detail pane). Not every cluster serves logs (the sandbox doesn't).
+func (w *Watcher) Logs(ctx context.Context, ns, pod string, lines int64) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	b, err := w.client.CoreV1().Pods(ns).GetLogs(pod, &corev1.PodLogOptions{TailLines: &lines}).DoRaw(ctx)
+	if err != nil {
+		return "", fmt.Errorf("logs of %s/%s: %w", ns, pod, err)
+	}
+	return string(b), nil
+}
