@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -135,6 +136,12 @@ type Kubeconfig struct {
 // (KUBECONFIG, then ~/.kube/config); no network.
 func LoadKubeconfig() (*Kubeconfig, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if os.Getenv(clientcmd.RecommendedConfigPathEnvVar) == "" {
+		// client-go computes ~/.kube/config once, at start-up; read $HOME now.
+		if home := os.Getenv("HOME"); home != "" {
+			rules.Precedence = []string{filepath.Join(home, clientcmd.RecommendedHomeDir, clientcmd.RecommendedFileName)}
+		}
+	}
 	cfg, err := rules.Load()
 	if err != nil {
 		return nil, fmt.Errorf("reading kubeconfig: %w", err)
