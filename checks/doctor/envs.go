@@ -85,6 +85,11 @@ var rbacNeeds = []rbacNeed{
 	{"list", "pods", "", "to choose the pod", Fail},
 	{"create", "pods", "exec", "for shell, pyshell, exec and manage", Fail},
 	{"create", "pods", "portforward", "for dbshell's tunnel", Fail},
+	// API servers that authorise WebSocket upgrades as the GET they are
+	// (before 1.31, or with AuthorizePodWebsocketUpgradeCreatePermission
+	// off) also want get; client-go speaks WebSocket first.
+	{"get", "pods", "exec", "for sessions over WebSocket on API servers before 1.31", Warn},
+	{"get", "pods", "portforward", "for the tunnel over WebSocket on API servers before 1.31", Warn},
 	{"get", "secrets", "", "for database.secret credentials", Warn},
 	{"create", "events", "", "to record sessions on the pod", Warn},
 }
