@@ -100,7 +100,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if len(values) == 0 && len(ev.Diagnostics) > 0 {
 		return nil, &UsageError{Err: fmt.Errorf("%s: nothing could be read: %s: %s", display(file), ev.Diagnostics[0].Pos, ev.Diagnostics[0].Msg)}
 	}
-	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: ev.Environ(), Files: ev.Files}
+	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: ev.Environ(), Files: ev.Files, Dir: root}
 	admin := adminAtDefault(ev, s, root)
 	res.Findings = Check(s, admin, opts.Ignore)
 	res.Findings = append(parseFindings(ev.Diagnostics, opts.Ignore), res.Findings...)

@@ -328,9 +328,50 @@ func (c *checker) sessionCookies() {
 	}
 }
 
+// resolvePath is Django's view of a path setting for caches.W002:
+// pathlib.Path(p).resolve() (and os.path.abspath for the LOCATION), i.e.
+// relative to the working directory, normalised, with the symbolic links
+// of its longest existing prefix followed (resolve is not strict). Django
+// resolves against the process's working directory; the audit assumes the
+// project root (manage.py's directory), c.s.Dir.
+func (c *checker) resolvePath(p string) string {
+	if !filepath.IsAbs(p) && c.s.Dir != "" {
+		p = filepath.Join(c.s.Dir, p)
+	}
+	p = filepath.Clean(p)
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	// Follow the links of the longest prefix that exists on this machine
+	// (settings paths built from BASE_DIR do); the rest stays as written.
+	rest := ""
+	for dir := p; ; {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return p
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = parent
+	}
+}
+
+// pathUnder reports whether parent is one of child's ancestors (Python's
+// `parent in child.parents`); both are clean.
+func pathUnder(child, parent string) bool {
+	if child == parent || filepath.IsAbs(child) != filepath.IsAbs(parent) {
+		return false
+	}
+	rel, err := filepath.Rel(parent, child)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
 // cacheLocations is caches.W002: a FileBasedCache inside, equal to or
 // containing MEDIA_ROOT, STATIC_ROOT or a STATICFILES_DIRS entry; one
-// warning per (setting, cache alias), in Django's order.
+// warning per (setting, cache alias), in Django's order. Paths are
+// compared as Django compares them, resolved (resolvePath).
 func (c *checker) cacheLocations() {
 	caches, ok := c.get("CACHES")
 	if !ok || caches.Kind != Dict {
@@ -348,11 +389,11 @@ func (c *checker) cacheLocations() {
 					it = it.Items[1]
 				}
 				if p, ok := it.Str(); ok {
-					paths = append(paths, filepath.Clean(p))
+					paths = append(paths, c.resolvePath(p))
 				}
 			}
 		} else if p, ok := v.Str(); ok {
-			paths = append(paths, filepath.Clean(p))
+			paths = append(paths, c.resolvePath(p))
 		}
 		for i, k := range caches.Keys {
 			alias, _ := k.Str()
@@ -365,13 +406,13 @@ func (c *checker) cacheLocations() {
 			if !ok {
 				continue
 			}
-			lp := filepath.Clean(loc)
+			lp := c.resolvePath(loc)
 			rel := ""
 			for _, rank := range []string{"matches", "is inside", "contains"} {
 				for _, p := range paths {
 					if (rank == "matches" && lp == p) ||
-						(rank == "is inside" && strings.HasPrefix(lp, p+string(filepath.Separator))) ||
-						(rank == "contains" && strings.HasPrefix(p, lp+string(filepath.Separator))) {
+						(rank == "is inside" && pathUnder(lp, p)) ||
+						(rank == "contains" && pathUnder(p, lp)) {
 						rel = rank
 					}
 				}

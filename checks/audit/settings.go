@@ -59,6 +59,11 @@ type Settings struct {
 	Environ map[string]string
 	// Files are every file the evaluation read (star imports...).
 	Files []string
+	// Dir is the working directory Django is assumed to run in (the
+	// project root, where manage.py is): relative file paths such as a
+	// FileBasedCache LOCATION resolve against it, as Django resolves them
+	// against the process's working directory. "" leaves them relative.
+	Dir string
 }
 
 // Has reports whether the settings set name.
