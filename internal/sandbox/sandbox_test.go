@@ -29,6 +29,7 @@ import (
 	"k8s.io/streaming/pkg/httpstream"
 
 	"github.com/ctlops/ctl/internal/sandbox"
+	"github.com/ctlops/ctl/internal/sandbox/sandboxtest"
 )
 
 // The two ways a client streams exec and port-forward: SPDY (POST) and
@@ -357,53 +358,22 @@ func execIn(t *testing.T, sb *sandbox.Sandbox, proto, ns, pod, container string,
 	)
 	switch proto {
 	case "spdy":
-		ex, err = remotecommand.NewSPDYExecutor(sb.Config, http.MethodPost, req.URL())
+		ex = sandboxtest.SPDYExecutor(t, sb.Config, req.URL())
 	case "websocket":
 		ex, err = remotecommand.NewWebSocketExecutor(sb.Config, http.MethodGet, req.URL().String())
 	case "fallback": // what kubectl does
-		var ws, sp remotecommand.Executor
+		var ws remotecommand.Executor
 		if ws, err = remotecommand.NewWebSocketExecutor(sb.Config, http.MethodGet, req.URL().String()); err != nil {
 			t.Fatal(err)
 		}
-		if sp, err = remotecommand.NewSPDYExecutor(sb.Config, http.MethodPost, req.URL()); err != nil {
-			t.Fatal(err)
-		}
-		ex, err = remotecommand.NewFallbackExecutor(ws, sp, httpstream.IsUpgradeFailure)
+		ex, err = remotecommand.NewFallbackExecutor(ws, sandboxtest.SPDYExecutor(t, sb.Config, req.URL()), httpstream.IsUpgradeFailure)
 	default:
 		t.Fatalf("protocol %q", proto)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out, errOut bytes.Buffer
-	opts := remotecommand.StreamOptions{Stdin: o.stdin, Stdout: &out, Tty: o.tty}
-	if o.stdout != nil {
-		opts.Stdout = o.stdout
-	}
-	if !o.tty {
-		opts.Stderr = &errOut
-	}
-	if o.size != nil {
-		opts.TerminalSizeQueue = &fixedSize{size: *o.size}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err = ex.StreamWithContext(ctx, opts)
-	return out.String(), errOut.String(), err
-}
-
-// fixedSize reports one terminal size, then none (nil ends the queue).
-type fixedSize struct {
-	size remotecommand.TerminalSize
-	sent bool
-}
-
-func (f *fixedSize) Next() *remotecommand.TerminalSize {
-	if f.sent {
-		return nil
-	}
-	f.sent = true
-	return &f.size
+	return sandboxtest.Stream(ex, sandboxtest.ExecOptions{Stdin: o.stdin, Stdout: o.stdout, TTY: o.tty, Size: o.size})
 }
 
 // forward starts a port-forward to the pod's port on a free local port,

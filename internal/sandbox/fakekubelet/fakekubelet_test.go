@@ -5,8 +5,6 @@ package main
 // (internal/sandbox) cover the same through a real API server.
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +25,7 @@ import (
 	clientexec "k8s.io/client-go/util/exec"
 
 	"github.com/ctlops/ctl/internal/sandbox/rules"
+	"github.com/ctlops/ctl/internal/sandbox/sandboxtest"
 )
 
 func newServer(t *testing.T, rs *rules.Rules) (*httptest.Server, *kubelet) {
@@ -59,35 +58,8 @@ func execSPDY(t *testing.T, srv *httptest.Server, pod, container string, cmd []s
 		q.Set("error", "1")
 	}
 	u, _ := url.Parse(fmt.Sprintf("%s/exec/ns/%s/%s?%s", srv.URL, pod, container, q.Encode()))
-	ex, err := remotecommand.NewSPDYExecutor(&rest.Config{Host: srv.URL}, http.MethodPost, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out, errOut bytes.Buffer
-	opts := remotecommand.StreamOptions{Stdin: s.stdin, Stdout: &out, Tty: s.tty}
-	if !s.tty {
-		opts.Stderr = &errOut
-	}
-	if s.size != nil {
-		opts.TerminalSizeQueue = &oneSize{size: *s.size}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	err = ex.StreamWithContext(ctx, opts)
-	return out.String(), errOut.String(), err
-}
-
-type oneSize struct {
-	size remotecommand.TerminalSize
-	done bool
-}
-
-func (o *oneSize) Next() *remotecommand.TerminalSize {
-	if o.done {
-		return nil
-	}
-	o.done = true
-	return &o.size
+	ex := sandboxtest.SPDYExecutor(t, &rest.Config{Host: srv.URL}, u)
+	return sandboxtest.Stream(ex, sandboxtest.ExecOptions{Stdin: s.stdin, TTY: s.tty, Size: s.size, Timeout: 20 * time.Second})
 }
 
 func TestExec(t *testing.T) {
