@@ -21,7 +21,7 @@ func DefaultStyles() Styles {
 		Selected: lipgloss.NewStyle().Reverse(true),
 		Muted:    lipgloss.NewStyle().Foreground(lipgloss.Color("8")),
 		Stale:    lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("3")),
-		Section:  lipgloss.NewStyle().Bold(true).Underline(true),
+		Section:  lipgloss.NewStyle().Bold(true),
 		Error:    lipgloss.NewStyle().Foreground(lipgloss.Color("1")),
 		Health: map[status.Health]lipgloss.Style{
 			status.HealthOK:      lipgloss.NewStyle().Foreground(lipgloss.Color("2")),

@@ -141,11 +141,32 @@ func columnWidths(rows [][]string, width int) []int {
 			}
 		}
 	}
-	const maxCol = 28
+	const maxCol = 24
 	for i := 1; i < len(w)-1; i++ {
 		if w[i] > maxCol {
 			w[i] = maxCol
 		}
+	}
+	// On a narrow screen the widest middle columns give way first, so
+	// the last column keeps at least a few cells.
+	total := func() int {
+		n := 0
+		for i := 0; i < len(w)-1; i++ {
+			n += w[i] + 1
+		}
+		return n
+	}
+	for total()+12 > width {
+		widest := 1
+		for i := 2; i < len(w)-1; i++ {
+			if w[i] > w[widest] {
+				widest = i
+			}
+		}
+		if w[widest] <= 8 {
+			break
+		}
+		w[widest]--
 	}
 	used := 0
 	for i := 0; i < len(w)-1; i++ {
