@@ -1,0 +1,237 @@
+package sandboxtest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+
+	"github.com/ctlops/ctl/internal/sandbox"
+	"github.com/ctlops/ctl/internal/testenv"
+)
+
+// App is myapp deployed in a namespace of its own in the sandbox, for
+// end-to-end tests of the ctl binary: a web Deployment whose exec runs in
+// a copy of the example Django project, a postgres Service and Pod whose
+// port-forward reaches the rig's PostgreSQL, and the myapp-db Secret
+// (DATABASE_URL of the web container). ctl runs in Dir, whose ctl.yaml
+// names the namespace environment "qa".
+type App struct {
+	SB      *sandbox.Sandbox
+	NS      string
+	Project string // the example project the web pod's exec runs in
+	DSN     string // the rig's PostgreSQL, as this machine reaches it
+	Dir     string // where ctl runs (holds ctl.yaml)
+	Home    string // ctl's HOME and XDG_STATE_HOME parent
+	// Kubeconfig is the kubeconfig ctl uses (the sandbox's unless
+	// AppOptions.Kubeconfig replaced it).
+	Kubeconfig string
+}
+
+// AppOptions vary the deployment.
+type AppOptions struct {
+	Protected bool
+	// Shell is the environment's shell: line in ctl.yaml ("" = none, so
+	// ctl's own choice, bash falling back to sh, applies).
+	Shell string
+	// WebPATH is the PATH of the web pod's exec, which decides what
+	// exists in the container (default: the project's venv and the
+	// system's bin directories).
+	WebPATH string
+	// Home is where ctl's HOME goes (default: a test temp dir).
+	Home string
+}
+
+func int32p(i int32) *int32 { return &i }
+
+// DeployApp deploys myapp and returns it once its pods are Ready.
+func DeployApp(t testing.TB, o AppOptions) *App {
+	t.Helper()
+	sb := sandbox.Require(t)
+	dsn := testenv.PostgresDSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal("CTL_TEST_PG_DSN does not parse")
+	}
+	a := &App{SB: sb, Project: testenv.ExampleProject(t), DSN: dsn, Dir: t.TempDir(), Home: o.Home, Kubeconfig: sb.Kubeconfig}
+	if a.Home == "" {
+		a.Home = t.TempDir()
+	}
+	a.NS = sb.Namespace(t, map[string]string{"app.kubernetes.io/part-of": "myapp"})
+	ctx, c := context.Background(), sb.Client
+	pw, _ := u.User.Password()
+	inCluster := fmt.Sprintf("postgres://%s:%s@postgres:5432%s", u.User.Username(), pw, u.Path)
+	if _, err := c.CoreV1().Secrets(a.NS).Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "myapp-db"},
+		StringData: map[string]string{"url": inCluster, "password": pw},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]string{"app.kubernetes.io/name": "myapp", "app.kubernetes.io/part-of": "myapp", "app.kubernetes.io/component": "web"}
+	if _, err := c.AppsV1().Deployments(a.NS).Create(ctx, &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Labels: labels},
+		Spec: appsv1.DeploymentSpec{Replicas: int32p(1), Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{Containers: []corev1.Container{{
+				Name: "web", Image: "myapp:1.4.2", Env: []corev1.EnvVar{
+					{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-db"}, Key: "url"}}},
+					{Name: "DJANGO_SETTINGS_MODULE", Value: "mysite.settings"},
+				}}}}}},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pgLabels := map[string]string{"app": "postgres"}
+	if _, err := c.CoreV1().Pods(a.NS).Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "postgres-0", Labels: pgLabels},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "postgres", Image: "postgres:15", Ports: []corev1.ContainerPort{{Name: "pg", ContainerPort: 5432}}}}}},
+		metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CoreV1().Services(a.NS).Create(ctx, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "postgres"},
+		Spec: corev1.ServiceSpec{Selector: pgLabels, Ports: []corev1.ServicePort{{Port: 5432}}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	path := o.WebPATH
+	if path == "" {
+		path = filepath.Join(a.Project, ".venv", "bin") + ":/usr/local/bin:/usr/bin:/bin"
+	}
+	sb.SetExecRule(t, sandbox.ExecRule{Namespace: a.NS, PodPrefix: "web-", WorkDir: a.Project,
+		Env: []string{"PATH=" + path, "DATABASE_URL=" + dsn, "HOME=" + a.Home, "TERM=xterm-256color", "PS1=pod$ ", "APP_ENV=" + a.NS}})
+	sb.SetPortForwardRule(t, sandbox.PortForwardRule{Namespace: a.NS, PodPrefix: "postgres", Port: 5432, Target: "127.0.0.1:" + u.Port()})
+	sb.WaitPodsReady(t, a.NS, "app.kubernetes.io/component=web", 1)
+	sb.WaitPodsReady(t, a.NS, "app=postgres", 1)
+	cfg := fmt.Sprintf("app: myapp\nenvironments:\n  qa:\n    target: kubernetes\n    namespace: %s\n", a.NS)
+	if o.Shell != "" {
+		cfg += "    shell: " + o.Shell + "\n"
+	}
+	if o.Protected {
+		cfg += "    protected: true\n"
+	}
+	if err := os.WriteFile(filepath.Join(a.Dir, "ctl.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Password is the database password (the rig's).
+func (a *App) Password() string {
+	u, _ := url.Parse(a.DSN)
+	pw, _ := u.User.Password()
+	return pw
+}
+
+// Env is ctl's environment: a clean one (testenv.CleanEnv) with the
+// app's kubeconfig, HOME and state directory, plus extra.
+func (a *App) Env(extra ...string) []string {
+	return testenv.CleanEnv(append([]string{"KUBECONFIG=" + a.Kubeconfig, "HOME=" + a.Home, "XDG_STATE_HOME=" + filepath.Join(a.Home, "state")}, extra...)...)
+}
+
+// Command is the ctl binary with args, in Dir, with Env().
+func (a *App) Command(t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(testenv.Ctl(t), args...)
+	cmd.Dir = a.Dir
+	cmd.Env = a.Env()
+	return cmd
+}
+
+// Result is a finished ctl run.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// Run runs ctl with args and stdin to the end.
+func (a *App) Run(t testing.TB, stdin string, args ...string) Result {
+	t.Helper()
+	cmd := a.Command(t, args...)
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return Result{out.String(), errb.String(), code}
+}
+
+// APIProxy relays TCP connections to the sandbox's API server, so that a
+// test can cut every connection through it (Cut), as a network drop or an
+// API server restart would, without touching the shared sandbox.
+type APIProxy struct {
+	Addr     string // 127.0.0.1:PORT
+	mu       sync.Mutex
+	conns    map[net.Conn]bool
+	accepted int
+}
+
+// ProxyAPI starts an APIProxy, points the app's Kubeconfig at it and
+// stops it when the test ends.
+func (a *App) ProxyAPI(t testing.TB) *APIProxy {
+	t.Helper()
+	target, err := url.Parse(a.SB.Config.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &APIProxy{Addr: l.Addr().String(), conns: map[net.Conn]bool{}}
+	t.Cleanup(func() { l.Close(); p.Cut() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target.Host)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns[c], p.conns[up] = true, true
+			p.accepted++
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+	cfg := rest.CopyConfig(a.SB.Config)
+	cfg.Host = "https://" + p.Addr
+	a.Kubeconfig = a.SB.WriteKubeconfig(t, cfg, a.NS)
+	return p
+}
+
+// Cut closes every connection relayed so far.
+func (p *APIProxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		c.Close()
+		delete(p.conns, c)
+	}
+}
+
+// Accepted is how many connections the proxy has relayed.
+func (p *APIProxy) Accepted() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.accepted
+}
