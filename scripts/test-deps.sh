@@ -21,6 +21,9 @@ declare -A probe=(
   [openssh-client]=/usr/bin/ssh
   [sqlite3]=/usr/bin/sqlite3
   [ncurses-bin]=/usr/bin/tput
+  [git]=/usr/bin/git
+  [pre-commit]=/usr/bin/pre-commit
+  [rpm]=/usr/bin/rpm
 )
 
 missing=()
