@@ -141,7 +141,7 @@ func columnWidths(rows [][]string, width int) []int {
 			}
 		}
 	}
-	const maxCol = 24
+	const maxCol = 26
 	for i := 1; i < len(w)-1; i++ {
 		if w[i] > maxCol {
 			w[i] = maxCol
