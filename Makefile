@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test deps bench bench-audit bench-exec fuzz docs completions snapshot clean
+.PHONY: all build demo test deps bench bench-audit bench-exec bench-doctor fuzz docs completions snapshot clean
 
 all: build
 
@@ -32,6 +32,9 @@ bench-audit: build ## ctl audit vs manage.py check --deploy, side by side
 
 bench-exec: build ## ctl exec vs kubectl exec on the sandbox, side by side
 	scripts/bench-exec.sh
+
+bench-doctor: ## ctl doctor on ten environments (one unreachable) on the sandbox: wall time vs the slowest check
+	$(GO) test -run '^$$' -bench DoctorTenEnvironments -benchtime 5x ./checks/doctor/
 
 fuzz: ## fuzz every target for FUZZTIME (default 10s)
 	scripts/fuzz.sh

@@ -4,11 +4,13 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/klog/v2"
 
 	"github.com/ctlops/ctl/checks/doctor"
 	"github.com/ctlops/ctl/cmd/cmdutil"
@@ -170,6 +172,10 @@ func Run(ctx context.Context, opts *Options) error {
 		return exitcode.WithHint(fmt.Errorf("no check applies: %s", strings.Join(opts.Checks, ", ")),
 			"kubernetes and ssh checks need an environment of that kind in ctl.yaml")
 	}
+	// client-go reports a port-forward's closing stream through klog, on
+	// stderr; the doctor's report is the place for what went wrong.
+	klog.LogToStderr(false)
+	klog.SetOutput(io.Discard)
 	start := time.Now()
 	r := newReporter(opts, checks)
 	results := doctor.Run(ctx, checks, opts.Timeout, r.observer())
