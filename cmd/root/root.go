@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +24,7 @@ import (
 	statusCmd "github.com/ctlops/ctl/cmd/status"
 	"github.com/ctlops/ctl/internal/build"
 	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/internal/update"
 )
 
 // NewCmdRoot builds the whole command tree: the one ctl-full runs, and the
@@ -41,8 +43,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		c.GroupID = rootbase.GroupSessions
 		cmd.AddCommand(c)
 	}
-	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil)) // GroupID "envs" set by the constructor
-	cmd.AddCommand(statusCmd.NewCmdStatus(f, nil))     // GroupID "envs" set by the constructor
+	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil))                         // GroupID "envs" set by the constructor
+	cmd.AddCommand(statusCmd.NewCmdStatus(f, nil))                             // GroupID "envs" set by the constructor
 	cmd.AddCommand(doctorCmd.NewCmdDoctor(f, nil), initCmd.NewCmdInit(f, nil)) // GroupIDs set by the constructors
 	return cmd
 }
@@ -53,7 +55,44 @@ func Main() int {
 	defer stop()
 	ios := iostreams.System(os.Getenv)
 	checkFrontVersion(ios)
-	return Execute(ctx, cmdutil.New(ios), os.Args[1:])
+	if len(os.Args) == 2 && os.Args[1] == updateCheckArg { // the detached lookup (see maybeCheckUpdates)
+		_ = update.Check(ctx, os.Getenv, time.Now())
+		return 0
+	}
+	notice := maybeCheckUpdates(os.Getenv, time.Now())
+	code := Execute(ctx, cmdutil.New(ios), os.Args[1:])
+	if notice != "" && ios.IsStderrTTY() {
+		fmt.Fprintln(ios.ErrOut, iostreams.NewColorScheme(ios.ColorEnabled()).Muted(notice))
+	}
+	return code
+}
+
+// updateCheckArg runs the release lookup instead of a command.
+const updateCheckArg = "__update-check"
+
+// maybeCheckUpdates does nothing unless the user opted in. Then it returns
+// the notice the last lookup warrants, and when a lookup is due starts one
+// in a detached child (this process never waits for it). The state's time
+// is bumped first, so that commands started meanwhile do not spawn more.
+func maybeCheckUpdates(getenv func(string) string, now time.Time) string {
+	if !update.Enabled(getenv, false) {
+		return ""
+	}
+	path := update.StatePath(getenv)
+	if path == "" {
+		return ""
+	}
+	st := update.Load(path)
+	if st.Due(now) {
+		next := st
+		next.CheckedAt = now
+		if update.Save(path, next) == nil {
+			if exe, err := os.Executable(); err == nil {
+				_ = update.Spawn(exe, []string{updateCheckArg}, os.Environ())
+			}
+		}
+	}
+	return st.Notice(build.Version)
 }
 
 // checkFrontVersion warns when the ctl that handed a command over is not
