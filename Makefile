@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test deps bench bench-audit bench-exec bench-doctor fuzz docs completions snapshot clean
+.PHONY: all build demo test deps bench bench-audit bench-exec bench-status bench-doctor fuzz docs completions snapshot clean
 
 all: build
 
@@ -71,3 +71,6 @@ sandbox-down: ## stop the sandbox and delete SANDBOX_STATE
 
 sandbox-demo: sandbox-build ## the sandbox with myapp in myapp-qa and myapp-prod; prints how to use it
 	scripts/sandbox/demo.sh $(SANDBOX_STATE)
+
+bench-status: build ## ctl status at 500 environments × 3 Deployments × 2 pods on the sandbox (creates and deletes them)
+	$(GO) run ./scripts/bench-status -ctl-full bin/ctl-full -n 500

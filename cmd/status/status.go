@@ -36,6 +36,9 @@ type Options struct {
 	Executable func() (string, error)
 	Now        func() time.Time
 
+	// TraceFile (CTL_STATUS_TRACE) receives the view's trace lines.
+	TraceFile string
+
 	Envs     []string
 	Watch    bool
 	Timeout  time.Duration
@@ -49,6 +52,9 @@ var Fields = []string{"name", "target", "where", "protected", "health", "note", 
 // NewCmdStatus builds the command; runF replaces the run in tests.
 func NewCmdStatus(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, Target: f.Target, Executable: os.Executable, Now: time.Now}
+	if f.Getenv != nil {
+		opts.TraceFile = f.Getenv("CTL_STATUS_TRACE")
+	}
 	cmd := &cobra.Command{
 		Use:   "status [<env>...]",
 		Short: "Show every environment live: version, health, rollouts, migrations",
@@ -115,7 +121,16 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		return opts.Exporter.Write(opts.IO.Out, document(&snap, &opts.Exporter))
 	case opts.IO.IsStdoutTTY() && opts.IO.IsStderrTTY() && opts.IO.IsStdinTTY():
-		return tuistatus.Run(ctx, tuistatus.Options{
+		var trace io.Writer
+		if opts.TraceFile != "" {
+			f, err := os.OpenFile(opts.TraceFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			trace = f
+		}
+		return tuistatus.Run(ctx, tuistatus.Options{Trace: trace,
 			Updates: hub.Updates(), Refresh: hub.Refresh, Logs: logs,
 			In: opts.IO.In, Out: opts.IO.ErrOut, Executable: opts.Executable, Now: opts.Now,
 		})

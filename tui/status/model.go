@@ -28,6 +28,9 @@ type Options struct {
 	// Executable is the ctl binary run for s/p/d (os.Executable).
 	Executable func() (string, error)
 	Now        func() time.Time
+	// Trace, when set, gets a line "first-complete-frame" when the first
+	// frame with every provider synced is drawn (make bench-status).
+	Trace io.Writer
 }
 
 // Model is the view's state.
@@ -50,6 +53,7 @@ type Model struct {
 	fullHelp  bool
 	message   string // the outcome of the last session, or an error
 
+	traced  *bool
 	logs    map[string]logState
 	width   int
 	height  int
@@ -67,7 +71,7 @@ func New(opts Options) Model {
 		opts.Now = time.Now
 	}
 	h := help.New()
-	return Model{opts: opts, keys: DefaultKeyMap(), styles: DefaultStyles(), help: h, logs: map[string]logState{}, width: 100, height: 30}
+	return Model{opts: opts, keys: DefaultKeyMap(), styles: DefaultStyles(), help: h, logs: map[string]logState{}, traced: new(bool), width: 100, height: 30}
 }
 
 // Messages.

@@ -15,6 +15,10 @@ import (
 // View draws the screen.
 func (m Model) View() tea.View {
 	v := tea.NewView(m.Render())
+	if m.opts.Trace != nil && m.have && m.snap.Synced && !*m.traced {
+		*m.traced = true
+		fmt.Fprintln(m.opts.Trace, "first-complete-frame")
+	}
 	v.AltScreen = true
 	return v
 }
