@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test deps bench bench-audit bench-exec bench-status bench-doctor fuzz docs completions snapshot clean
+.PHONY: all build demo test deps bench bench-audit bench-exec bench-status bench-doctor fuzz docs completions snapshot release-check clean
 
 all: build
 
@@ -42,18 +42,17 @@ fuzz: ## fuzz every target for FUZZTIME (default 10s)
 docs: ## regenerate docs/reference and docs/man from the command tree
 	$(GO) run ./cmd/gen-docs --doc-path docs/reference --man-path docs/man
 
-completions: build
-	mkdir -p share/completions
-	bin/ctl completion bash > share/completions/ctl.bash
-	bin/ctl completion zsh > share/completions/_ctl
-	bin/ctl completion fish > share/completions/ctl.fish
+completions: ## write the bash, zsh and fish completion scripts into completions/
+	scripts/completions.sh completions
 
-snapshot: ## local release build with goreleaser, if installed
-	@command -v goreleaser >/dev/null || { echo "goreleaser is not installed (see the packaging docs)"; exit 1; }
-	goreleaser release --snapshot --clean
+snapshot: ## local release build of every platform into dist/ (pinned goreleaser, built once into ~/.cache)
+	$$(scripts/tools.sh goreleaser) release --snapshot --clean
+
+release-check: ## what CI checks: goreleaser check, a 2-platform snapshot, archive/package contents, installed ctl runs
+	scripts/release-check.sh
 
 clean:
-	rm -rf bin dist share
+	rm -rf bin dist completions
 
 # ---- Kubernetes sandbox: a real control plane on 127.0.0.1 (docs/sandbox.md) ----
 SANDBOX_STATE ?= /tmp/ctl-sandbox

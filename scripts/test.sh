@@ -4,7 +4,8 @@
 #   2. build the Kubernetes sandbox's control plane (cached by version under
 #      ~/.cache/ctl-sandbox: ~15 min the first time on 2 cores, <1 s after),
 #   3. start a throwaway PostgreSQL and the sandbox, both on 127.0.0.1,
-#   4. run every Go test with the race detector, then a bounded fuzzing pass,
+#   4. run every Go test with the race detector, then a bounded fuzzing pass
+#      and the packaging check (goreleaser snapshot, archive contents),
 #   5. stop both, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +41,12 @@ go test -race -count=1 -timeout 40m ./... 2>&1 | tee "$log" || status=$?
 fuzz=0
 [ "$status" -ne 0 ] || FUZZTIME="${FUZZTIME:-10s}" scripts/fuzz.sh || fuzz=$?
 
+# Packaging: goreleaser check, a snapshot, archive and package contents.
+release=0
+[ "$status" -ne 0 ] || scripts/release-check.sh || release=$?
+
 # One closing line for whoever reads the end of the log: test packages.
 passed=$(grep -c '^ok ' "$log" || true)
 failed=$(grep -c '^FAIL[[:space:]]' "$log" || true)
 echo "packages: $passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$fuzz" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$fuzz" -eq 0 ] && [ "$release" -eq 0 ]

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Prints the path of a pinned build tool, building it first when it is not
+# in the cache (~/.cache/ctl-tools/<tool>-<version>/, or $CTL_TOOLS_CACHE).
+#   scripts/tools.sh goreleaser
+set -euo pipefail
+GORELEASER_VERSION=v2.15.1
+
+cache="${CTL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ctl-tools}"
+case "${1:-}" in
+  goreleaser)
+    dir="$cache/goreleaser-$GORELEASER_VERSION"
+    if [ ! -x "$dir/goreleaser" ]; then
+      echo "tools: building goreleaser $GORELEASER_VERSION into $dir (once; a few minutes on 2 cores)" >&2
+      mkdir -p "$dir.tmp"
+      GOBIN="$dir.tmp" GOFLAGS=-trimpath go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION" >&2
+      rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    fi
+    echo "$dir/goreleaser"
+    ;;
+  *)
+    echo "usage: scripts/tools.sh goreleaser" >&2
+    exit 2
+    ;;
+esac
