@@ -65,6 +65,8 @@ func main() {
 		{name: "manage.py check --deploy", argv: []string{*python, "manage.py", "check", "--deploy"}, okCodes: []int{0}},
 		// ctl's start-up alone, to tell the audit's cost from the process's.
 		{name: "ctl --version", argv: []string{ctlPath, "--version"}, okCodes: []int{0}},
+		// The floor: what starting any process costs here.
+		{name: "/bin/true (process floor)", argv: []string{"/bin/true"}, okCodes: []int{0}},
 	}
 	const warmup = 2
 	for r := 0; r < *rounds+warmup; r++ {
@@ -89,6 +91,8 @@ func main() {
 	fmt.Printf("%-26s %9.0f×   (wall-clock medians; CPU-time medians: %.0f×)\n", "check --deploy / ctl audit", ratio,
 		float64(median(subjects[1].cpu))/float64(max(median(subjects[0].cpu), time.Microsecond)))
 	fmt.Printf("%-26s %10s   (ctl audit median − ctl --version median)\n", "audit beyond start-up", ms(median(subjects[0].runs)-median(subjects[2].runs)))
+	floor := median(subjects[3].runs)
+	fmt.Printf("%-26s %9.0f×   (check --deploy median / /bin/true median: no process can beat this ratio here)\n", "ceiling of any CLI", float64(median(subjects[1].runs))/float64(floor))
 
 	wallRate, cpuRate, n := inProcessRate(project, *inproc)
 	fmt.Println()
