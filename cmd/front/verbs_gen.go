@@ -5,9 +5,12 @@ package front
 // Delegated lists the verbs ctl-full runs, as `ctl --help` shows them.
 var Delegated = []Verb{
 	{Name: "dbshell", Short: "Open psql (or sqlite3) on an environment's database", GroupID: "sessions", Passthrough: true},
+	{Name: "doctor", Short: "Check this machine and every environment's access, and fix what can be fixed", GroupID: "checks"},
 	{Name: "exec", Short: "Run a command in an environment's app", GroupID: "sessions", Passthrough: true},
+	{Name: "init", Short: "Write a commented ctl.yaml from what is found here", GroupID: "envs"},
 	{Name: "manage", Short: "Run a manage.py command in an environment", GroupID: "sessions", Passthrough: true},
 	{Name: "pyshell", Short: "Open the Django shell of an environment", GroupID: "sessions", Passthrough: true},
 	{Name: "sessions", Short: "List the sessions you ran from this machine", GroupID: "envs"},
 	{Name: "shell", Short: "Open a shell in an environment's app", GroupID: "sessions", Passthrough: true},
+	{Name: "status", Short: "Show every environment live: version, health, rollouts, migrations", GroupID: "envs"},
 }
