@@ -57,3 +57,20 @@ echo "exit status: $?"
 set -e
 
 printf '\nInteractive: cd %s && %s shell local | pyshell local | dbshell local\n' "examples/mysite" "bin/ctl"
+
+step "ctl doctor   (this machine, the configuration and every environment, in parallel; exit 1: a check failed)"
+set +e
+CTL_FORCE_TTY=1 "$CTL" doctor
+echo "exit status: $?"
+
+step "ctl doctor --dry-run --check config.file,config.dotenv   (each fix is a plan before anything runs)"
+CTL_FORCE_TTY=1 "$CTL" doctor --dry-run --check config.file,config.dotenv
+echo "exit status: $?"
+
+step "ctl doctor --fix --yes --check config.file,config.dotenv   (writes ctl.yaml as ctl init does, copies .env.example, checks again)"
+CTL_FORCE_TTY=1 "$CTL" doctor --fix --yes --check config.file,config.dotenv
+echo "exit status: $?"
+set -e
+
+step "head ctl.yaml   (written by the fix: commented, from what was found)"
+head -n 14 ctl.yaml
