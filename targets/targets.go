@@ -86,6 +86,19 @@ type Options struct {
 	Component string // --component
 	Pod       string // --pod
 	Container string // -c/--container
+	Host      string // --host (ssh)
+	Role      string // --role (ssh)
+	All       bool   // --all (ssh exec: every host)
+}
+
+// Fanout is implemented by targets whose environments span several hosts:
+// `ctl exec --all` or `--role` runs the command on each of them.
+type Fanout interface {
+	// FanoutHosts lists the hosts the invocation's options select for a
+	// fan-out, and whether they ask for one at all.
+	FanoutHosts() (hosts []string, fanout bool, err error)
+	// RunOn runs a non-interactive session on one host.
+	RunOn(ctx context.Context, host string, s Session) (int, error)
 }
 
 // Described is implemented by targets that can say where a session ran

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/targets"
 )
@@ -98,4 +99,35 @@ func AddWhereFlags(cmd *cobra.Command, o *targets.Options) {
 	cmd.Flags().StringVar(&o.Component, "component", "", "Component whose pod to use: web, worker, beat... (default: the environment's, else web)")
 	cmd.Flags().StringVar(&o.Pod, "pod", "", "Use this pod `name` instead of choosing one")
 	cmd.Flags().StringVarP(&o.Container, "container", "c", "", "Container `name` (default: the pod's default-container annotation, else the first)")
+}
+
+// AddHostFlags adds --host and --role: which host of an ssh environment a
+// session runs on. With fanout (ctl exec), --role runs on every host of
+// the role and --all on every host.
+func AddHostFlags(cmd *cobra.Command, o *targets.Options, fanout bool) {
+	if fanout {
+		cmd.Flags().StringVar(&o.Host, "host", "", "Run on this host of an ssh environment")
+		cmd.Flags().StringVar(&o.Role, "role", "", "Run on every host of this `role` of an ssh environment, in parallel")
+		cmd.Flags().BoolVar(&o.All, "all", false, "Run on every host of an ssh environment, in parallel")
+		return
+	}
+	cmd.Flags().StringVar(&o.Host, "host", "", "Use this host of an ssh environment")
+	cmd.Flags().StringVar(&o.Role, "role", "", "Use the first answering host of this `role` of an ssh environment (default: web)")
+}
+
+// CheckHostFlags rejects --host, --role and --all on environments that
+// are not ssh ones.
+func CheckHostFlags(t targets.Target, o targets.Options) error {
+	if t.Env().Target == config.TargetSSH {
+		return nil
+	}
+	for _, f := range []struct {
+		set  bool
+		name string
+	}{{o.Host != "", "--host"}, {o.Role != "", "--role"}, {o.All, "--all"}} {
+		if f.set {
+			return exitcode.Usagef("%s applies to ssh environments; %q has target %s", f.name, t.Env().Name, t.Env().Target)
+		}
+	}
+	return nil
 }

@@ -69,6 +69,7 @@ never in a file. The exit code is psql's; ctl's own failures exit 255.`,
 	cmd.Flags().BoolVar(&opts.NoPreflight, "no-preflight", false, "Skip the pgx connection check before psql starts")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 5*time.Second, "How long to wait for the database to answer")
 	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmdutil.AddHostFlags(cmd, &opts.Where, false)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
@@ -78,6 +79,9 @@ never in a file. The exit code is psql's; ctl's own failures exit 255.`,
 func Run(ctx context.Context, opts *Options) error {
 	t, err := opts.Target(opts.Env, opts.Where)
 	if err != nil {
+		return err
+	}
+	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
 		return err
 	}
 	env := t.Env()

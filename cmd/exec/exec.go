@@ -3,12 +3,15 @@ package exec
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/cmd/cmdutil/session"
 	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
 )
 
@@ -47,6 +50,7 @@ exit 255.`,
 		},
 	}
 	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmdutil.AddHostFlags(cmd, &opts.Where, true)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
@@ -58,6 +62,49 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
+		return err
+	}
 	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "exec", Command: opts.Command, Yes: opts.Yes}
+	if f, ok := t.(targets.Fanout); ok {
+		hosts, fan, err := f.FanoutHosts()
+		if err != nil {
+			return err
+		}
+		if fan {
+			return run.Guarded(ctx, func() error { return fanout(ctx, opts, f, hosts) })
+		}
+	}
 	return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, opts.Command) })
+}
+
+// fanout runs the command on every host at once: output lines prefixed
+// with the host, a summary on stderr, the worst exit code.
+func fanout(ctx context.Context, opts *Options, f targets.Fanout, hosts []string) error {
+	cs := opts.IO.ColorScheme()
+	rs := shells.RunFanout(ctx, f, shells.FanoutOptions{
+		Hosts: hosts, Argv: opts.Command, Stdout: opts.IO.Out, Stderr: opts.IO.ErrOut,
+		Prefix: func(_, padded string) string { return cs.Muted(padded) },
+	})
+	width := 0
+	for _, r := range rs {
+		width = max(width, len(r.Host))
+	}
+	failed := 0
+	for _, r := range rs {
+		dur := r.Duration.Round(10 * time.Millisecond).String()
+		switch {
+		case r.Err != nil:
+			failed++
+			fmt.Fprintf(opts.IO.ErrOut, "%s %-*s  error: %v\n", cs.FailureIcon(), width, r.Host, r.Err)
+		case r.Code != 0:
+			failed++
+			fmt.Fprintf(opts.IO.ErrOut, "%s %-*s  exit %d  %s\n", cs.FailureIcon(), width, r.Host, r.Code, cs.Muted(dur))
+		default:
+			fmt.Fprintf(opts.IO.ErrOut, "%s %-*s  exit 0  %s\n", cs.SuccessIcon(), width, r.Host, cs.Muted(dur))
+		}
+	}
+	worst := shells.WorstCode(rs)
+	fmt.Fprintf(opts.IO.ErrOut, "%d hosts: %d ok, %d failed; exit %d\n", len(rs), len(rs)-failed, failed, worst)
+	return session.CodeError(worst)
 }

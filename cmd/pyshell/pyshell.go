@@ -50,6 +50,7 @@ configured one, else the project's .venv, else $VIRTUAL_ENV, else python3.`,
 	}
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "Use manage.py shell even when shell_plus is available")
 	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmdutil.AddHostFlags(cmd, &opts.Where, false)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
@@ -59,6 +60,9 @@ configured one, else the project's .venv, else $VIRTUAL_ENV, else python3.`,
 func Run(ctx context.Context, opts *Options) error {
 	t, err := opts.Target(opts.Env, opts.Where)
 	if err != nil {
+		return err
+	}
+	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
 		return err
 	}
 	flavour := t.Env().PyShell

@@ -6,4 +6,5 @@ import (
 	_ "github.com/ctlops/ctl/internal/prompter/huhprompt"
 	_ "github.com/ctlops/ctl/targets/kube"
 	_ "github.com/ctlops/ctl/targets/local"
+	_ "github.com/ctlops/ctl/targets/ssh"
 )

@@ -49,6 +49,7 @@ The shell's exit code is ctl's exit code; ctl's own failures exit 255.`,
 		},
 	}
 	cmdutil.AddWhereFlags(cmd, &opts.Where)
+	cmdutil.AddHostFlags(cmd, &opts.Where, false)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.MarkPassthrough(cmd)
 	return cmd
@@ -58,6 +59,9 @@ The shell's exit code is ctl's exit code; ctl's own failures exit 255.`,
 func Run(ctx context.Context, opts *Options) error {
 	t, err := opts.Target(opts.Env, opts.Where)
 	if err != nil {
+		return err
+	}
+	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
 		return err
 	}
 	var argv []string

@@ -113,6 +113,12 @@ type Environment struct {
 	Port     int
 	SudoUser string
 	Bastion  string
+	// SSHConfig, IdentityFile and KnownHosts are local files (absolute
+	// after loading); SSHOptions are extra `ssh -o` options.
+	SSHConfig    string
+	IdentityFile string
+	KnownHosts   string
+	SSHOptions   []string
 
 	// Origins maps a dotted key ("python", "database.url") to where its
 	// value came from. Keys absent here are unset.

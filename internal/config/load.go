@@ -316,12 +316,16 @@ func (d *decoder) envFields(n *yaml.Node, prefix string, out map[string]val, whe
 				return
 			}
 		}
-		if full == "dir" && x.(string) != "" {
+		if localPathKeys[full] && x.(string) != "" {
 			x = expandPath(x.(string), d.dir)
 		}
 		out[full] = val{v: x, origin: d.origin(v)}
 	})
 }
+
+// localPathKeys name files on this machine: ~ and relative paths are
+// resolved against the directory of the file that sets them.
+var localPathKeys = map[string]bool{"dir": true, "ssh_config": true, "identity_file": true, "known_hosts": true}
 
 // eachPair walks a mapping, rejecting unknown and duplicate keys.
 func (d *decoder) eachPair(n *yaml.Node, valid []string, where string, fn func(key string, k, v *yaml.Node)) {

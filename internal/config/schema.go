@@ -138,6 +138,14 @@ func buildSchema() []*field {
 		ifield("port", onlySSH, "SSH port", func(e *Environment) *int { return &e.Port }),
 		sfield("sudo_user", onlySSH, "run commands as this app user", func(e *Environment) *string { return &e.SudoUser }),
 		sfield("bastion", onlySSH, "jump host for SSH and tunnels", func(e *Environment) *string { return &e.Bastion }),
+		sfield("ssh_config", onlySSH, "ssh_config file passed to ssh as -F (replaces ~/.ssh/config); relative paths are relative to the file that sets it",
+			func(e *Environment) *string { return &e.SSHConfig }),
+		sfield("identity_file", onlySSH, "private key for ssh -i (with IdentitiesOnly); relative paths are relative to the file that sets it",
+			func(e *Environment) *string { return &e.IdentityFile }),
+		sfield("known_hosts", onlySSH, "known_hosts file for this environment's hosts; relative paths are relative to the file that sets it",
+			func(e *Environment) *string { return &e.KnownHosts }),
+		mk("ssh_options", kList, onlySSH, "extra ssh -o options, e.g. [ConnectTimeout=5]",
+			func(e *Environment, v any) { e.SSHOptions = v.([]string) }, func(e *Environment) any { return e.SSHOptions }),
 	}
 }
 
