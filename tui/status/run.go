@@ -12,7 +12,7 @@ import (
 // Run shows the view until q (or ctx ends), drawn on opts.Out.
 func Run(ctx context.Context, opts Options) error {
 	m := New(opts)
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(opts.In), tea.WithOutput(opts.Out), tea.WithFPS(20))
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(opts.In), tea.WithOutput(opts.Out), tea.WithFPS(10))
 	_, err := p.Run()
 	switch {
 	case err == nil:

@@ -95,22 +95,24 @@ func (m Model) listView() string {
 		return ""
 	}
 	now := m.opts.Now()
-	rows := make([][]string, 0, len(m.visible)+1)
+	// Only the rows on screen are rendered (and size the columns): a
+	// frame costs the same with 5 environments or 5,000.
+	end := m.offset + m.listHeight()
+	if end > len(m.visible) {
+		end = len(m.visible)
+	}
+	rows := make([][]string, 0, end-m.offset+1)
 	rows = append(rows, append([]string{" "}, status.Columns...))
-	for _, i := range m.visible {
-		rows = append(rows, append([]string{" "}, status.Cells(&m.snap.Envs[i], now)...))
+	for r := m.offset; r < end; r++ {
+		rows = append(rows, append([]string{" "}, status.Cells(&m.snap.Envs[m.visible[r]], now)...))
 	}
 	widths := columnWidths(rows, m.width)
 	var b strings.Builder
 	b.WriteString(m.styles.Header.Render(formatRow(rows[0], widths, m.width)))
 	b.WriteString("\n")
-	end := m.offset + m.listHeight()
-	if end > len(m.visible) {
-		end = len(m.visible)
-	}
 	for r := m.offset; r < end; r++ {
 		e := &m.snap.Envs[m.visible[r]]
-		cells := rows[r+1]
+		cells := rows[r-m.offset+1]
 		marker := " "
 		if r == m.cursor {
 			marker = ">"

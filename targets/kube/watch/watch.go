@@ -80,6 +80,9 @@ func New(opts Options) (*Watcher, error) {
 		// Informers list once, then watch: the QPS only matters for the
 		// initial lists of many per-namespace informers.
 		cfg.QPS, cfg.Burst = 50, 100
+		// Protobuf decodes the initial lists several times faster than JSON.
+		cfg.ContentType = "application/vnd.kubernetes.protobuf"
+		cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
 		cs, err := kubernetes.NewForConfig(cfg)
 		if err != nil {
 			return nil, err
