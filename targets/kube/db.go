@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -20,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/httpstream"
 	"k8s.io/client-go/tools/portforward"
 	"k8s.io/client-go/transport/spdy"
+	"k8s.io/klog/v2"
 
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/targets"
@@ -355,7 +357,16 @@ func (tu *tunnel) Close() error {
 	return nil
 }
 
+// quietKlog stops client-go's klog output: a dropped port-forward is
+// reported through runtime.HandleError on stderr ("E1123 ... portforward.go
+// ... broken pipe"), which would land in the middle of the psql session
+// that the tunnel serves; the tunnel re-establishes itself instead.
+// (klog.SetOutput is not enough: errors still go to stderr above
+// -stderrthreshold; a discarding logger takes everything.)
+var quietKlog = sync.OnceFunc(func() { klog.SetLogger(logr.Discard()) })
+
 func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunnel, error) {
+	quietKlog()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -367,7 +378,10 @@ func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunne
 	first := make(chan error, 1)
 	go func() {
 		defer close(tu.done)
-		attempt := 0
+		// attempt counts the failures since the forward last worked (for
+		// the backoff); established is set once the first one worked:
+		// from then on every drop is retried, until Close.
+		attempt, established := 0, false
 		for {
 			ready := make(chan struct{})
 			dialer, err := t.dialer(u)
@@ -380,9 +394,11 @@ func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunne
 				go func() { errc <- pf.ForwardPorts() }()
 				select {
 				case <-ready:
-					if attempt == 0 {
+					if !established {
+						established = true
 						first <- nil
 					}
+					attempt = 0
 					err = <-errc
 				case err = <-errc:
 				}
@@ -392,7 +408,10 @@ func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunne
 				return
 			default:
 			}
-			if attempt == 0 && err != nil {
+			if !established {
+				if err == nil {
+					err = errors.New("the port-forward ended before it was ready")
+				}
 				first <- err
 				return
 			}
