@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test deps bench bench-audit bench-exec bench-status bench-doctor fuzz docs completions snapshot release-check clean
+.PHONY: all build demo test deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh fuzz docs completions snapshot release-check clean
 
 all: build
 
@@ -73,3 +73,6 @@ sandbox-demo: sandbox-build ## the sandbox with myapp in myapp-qa and myapp-prod
 
 bench-status: build ## ctl status at 500 environments × 3 Deployments × 2 pods on the sandbox (creates and deletes them)
 	$(GO) run ./scripts/bench-status -ctl-full bin/ctl-full -n 500
+
+bench-ssh: ## ctl exec --all on 4 real sshd hosts (loopback) vs 4 serial --host runs, with and without ControlMaster
+	$(GO) test -run '^$$' -bench BenchmarkSSHExec -benchtime 3x -count 1 ./targets/ssh/

@@ -171,5 +171,5 @@ func (e *NotSupportedError) Unwrap() error { return ErrNotSupported }
 
 // Hint says what does work.
 func (e *NotSupportedError) Hint() string {
-	return "the local target is supported; kubernetes and ssh targets are being built (see docs/configuration.md)"
+	return "this build links no driver for it (see docs/configuration.md)"
 }

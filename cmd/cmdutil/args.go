@@ -106,12 +106,12 @@ func AddWhereFlags(cmd *cobra.Command, o *targets.Options) {
 // the role and --all on every host.
 func AddHostFlags(cmd *cobra.Command, o *targets.Options, fanout bool) {
 	if fanout {
-		cmd.Flags().StringVar(&o.Host, "host", "", "Run on this host of an ssh environment")
+		cmd.Flags().StringVar(&o.Host, "host", "", "Run on this `host` of an ssh environment")
 		cmd.Flags().StringVar(&o.Role, "role", "", "Run on every host of this `role` of an ssh environment, in parallel")
 		cmd.Flags().BoolVar(&o.All, "all", false, "Run on every host of an ssh environment, in parallel")
 		return
 	}
-	cmd.Flags().StringVar(&o.Host, "host", "", "Use this host of an ssh environment")
+	cmd.Flags().StringVar(&o.Host, "host", "", "Use this `host` of an ssh environment")
 	cmd.Flags().StringVar(&o.Role, "role", "", "Use the first answering host of this `role` of an ssh environment (default: web)")
 }
 

@@ -44,6 +44,9 @@ func NewCmdDBShell(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 		Long: `Find the environment's database and open its client. On the local
 environment the URL comes from $DATABASE_URL, then the project's .env,
 then database.url in ctl.yaml, then Django's own DATABASES['default'].
+On an ssh environment the URL is read on an app host from the file named
+by database.url_from, and psql reaches the server through an ssh -L
+tunnel on 127.0.0.1 that closes when the session ends.
 
 For PostgreSQL, ctl first connects with pgx so that a wrong password, an
 unreachable server or a missing database gets a clear error, then starts

@@ -35,9 +35,17 @@ func NewCmdExec(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Long: `Run one command, without a shell, where the app runs: on the local
 environment in the project directory with the project's .env loaded.
 Scripts can trust the exit code: it is the command's; ctl's own failures
-exit 255.`,
+exit 255.
+
+On an ssh environment the command runs on one host (--host, or the first
+answering host of --role, default web); with --all on every host, or with
+--role on every host of that role, in parallel. Each output line is then
+prefixed with its host ("web1 | ..."), stderr ends with one line per host,
+and the exit code is the worst of them (255 when ssh itself failed).`,
 		Example: `  $ ctl exec local -- python3 manage.py check
-  $ ctl exec local -- env`,
+  $ ctl exec local -- env
+  $ ctl exec prod --role web -- sudo systemctl restart myapp
+  $ ctl exec prod --all -- df -h /srv`,
 		Args:              cmdutil.EnvArg(true),
 		ValidArgsFunction: cmdutil.CompleteEnvs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {

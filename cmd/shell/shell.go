@@ -32,11 +32,15 @@ func NewCmdShell(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 		Short: "Open a shell in an environment's app",
 		Long: `Open a shell where the app runs. On the local environment: your $SHELL in
 the project directory with the project's .env loaded and CTL_ENV set.
-With a command after --, the shell runs it and exits.
+With a command after --, the shell runs it and exits. On an ssh
+environment: ssh -t to the host (--host, or the first answering host of
+--role, default web), in the project directory with the app's env files
+loaded, as sudo_user when set, in that user's login shell.
 
 The shell's exit code is ctl's exit code; ctl's own failures exit 255.`,
 		Example: `  $ ctl shell local
-  $ ctl shell local -- 'echo $DATABASE_URL | cut -d@ -f2'`,
+  $ ctl shell local -- 'echo $DATABASE_URL | cut -d@ -f2'
+  $ ctl shell prod --host web2`,
 		Args:              cmdutil.EnvArg(false),
 		ValidArgsFunction: cmdutil.CompleteEnvs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
