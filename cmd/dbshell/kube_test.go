@@ -113,11 +113,17 @@ func TestKubeDBShellLeavesNoSecret(t *testing.T) {
 	}
 }
 
-// TestKubeDBShellSIGTERM: SIGTERM to ctl ends psql and closes the tunnel's
-// local port.
-func TestKubeDBShellSIGTERM(t *testing.T) {
+// TestKubeDBShellSignals: SIGTERM or SIGHUP (the terminal closed) to ctl
+// ends psql and closes the tunnel's local port.
+func TestKubeDBShellSignals(t *testing.T) {
 	testenv.RequireTool(t, "psql")
 	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{})
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) { dbshellSignal(t, a, sig) })
+	}
+}
+
+func dbshellSignal(t *testing.T, a *sandboxtest.App, sig syscall.Signal) {
 	cmd := a.Command(t, "dbshell", "qa", "--", "-Xc", "select pg_sleep(60)")
 	var errb strings.Builder
 	cmd.Stderr = &errb
@@ -148,13 +154,13 @@ func TestKubeDBShellSIGTERM(t *testing.T) {
 		_ = cmd.Wait()
 		t.Fatalf("psql's PGPORT %d is not a listening tunnel", port)
 	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Process.Signal(sig)
 	_ = cmd.Wait()
 	if syscall.Kill(psqlPID, 0) == nil {
-		t.Errorf("psql %d survived SIGTERM to ctl", psqlPID)
+		t.Errorf("psql %d survived %v to ctl", psqlPID, sig)
 	}
 	if listening(port) {
-		t.Errorf("the tunnel's port %d is still open after SIGTERM to ctl", port)
+		t.Errorf("the tunnel's port %d is still open after %v to ctl", port, sig)
 	}
 }
 
