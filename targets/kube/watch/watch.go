@@ -10,6 +10,7 @@ package watch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -19,11 +20,13 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
+	"k8s.io/klog/v2"
 
 	"github.com/ctlops/ctl/status"
 	"github.com/ctlops/ctl/targets/kube"
@@ -64,8 +67,16 @@ type Watcher struct {
 	nsIndexed                     map[string]int // namespace -> index into the per-namespace informer slices (-1: cluster-wide 0)
 }
 
+var quietKlog sync.Once
+
 // New builds a Watcher; nothing happens until Run.
 func New(opts Options) (*Watcher, error) {
+	// client-go's reflectors log retries to stderr, which the full-screen
+	// view owns; the Conn state carries what matters.
+	quietKlog.Do(func() {
+		klog.LogToStderr(false)
+		klog.SetOutput(io.Discard)
+	})
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -188,29 +199,30 @@ func (w *Watcher) Run(ctx context.Context, sink status.Sink) error {
 	sink.SetConn(status.Conn{Name: w.Name()})
 	sink.Synced(w.Name())
 
-	staleCheck := time.NewTicker(time.Second)
-	defer staleCheck.Stop()
-	var staleRV string
+	// Informers retry a refused connection by themselves without telling
+	// anyone, so liveness is checked apart: one small request every few
+	// seconds (every second while broken).
+	probe := time.NewTimer(ProbeEvery)
+	defer probe.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-w.poke:
-		case <-staleCheck.C:
-			// Only does work while a watch is broken: a relist (a new
-			// resource version) means the informers are back.
+		case <-probe.C:
+			err := w.ping(ctx)
 			w.mu.Lock()
 			stale := w.stale
 			w.mu.Unlock()
-			if !stale {
-				staleRV = ""
-				continue
-			}
-			rv := w.pods[0].LastSyncResourceVersion()
-			if staleRV == "" {
-				staleRV = rv
-			} else if rv != staleRV {
+			switch {
+			case err != nil && ctx.Err() == nil:
+				w.watchError(sink, err)
+				probe.Reset(time.Second)
+			case stale:
 				w.recovered(sink)
+				probe.Reset(ProbeEvery)
+			default:
+				probe.Reset(ProbeEvery)
 			}
 			continue
 		}
@@ -233,6 +245,25 @@ func (w *Watcher) Run(ctx context.Context, sink status.Sink) error {
 		case <-time.After(status.MinInterval / 2):
 		}
 	}
+}
+
+// ProbeEvery is how often the API server's liveness is checked.
+var ProbeEvery = 5 * time.Second
+
+// ping asks the API server for /readyz: any HTTP answer (even 403) means
+// the connection works; only a transport error counts.
+func (w *Watcher) ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	err := w.client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(ctx).Error()
+	if err == nil {
+		return nil
+	}
+	var st apierrors.APIStatus
+	if errors.As(err, &st) {
+		return nil
+	}
+	return err
 }
 
 func (w *Watcher) informers() []cache.SharedIndexInformer {
