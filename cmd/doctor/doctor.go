@@ -4,13 +4,12 @@ package doctor
 import (
 	"context"
 	"fmt"
-	"io"
+
 	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/klog/v2"
 
 	"github.com/ctlops/ctl/checks/doctor"
 	"github.com/ctlops/ctl/cmd/cmdutil"
@@ -20,6 +19,7 @@ import (
 	"github.com/ctlops/ctl/internal/prompter"
 	"github.com/ctlops/ctl/internal/textutil"
 	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/kube"
 )
 
 // Options are the inputs of `ctl doctor`.
@@ -174,8 +174,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	// client-go reports a port-forward's closing stream through klog, on
 	// stderr; the doctor's report is the place for what went wrong.
-	klog.LogToStderr(false)
-	klog.SetOutput(io.Discard)
+	kube.QuietLogs()
 	start := time.Now()
 	r := newReporter(opts, checks)
 	results := doctor.Run(ctx, checks, opts.Timeout, r.observer())

@@ -63,7 +63,7 @@ type Sandbox struct {
 
 // How long the helpers wait.
 const (
-	readyTimeout = 60 * time.Second
+	readyTimeout = 180 * time.Second // generous: CI machines run many tests at once
 	pollInterval = 100 * time.Millisecond
 )
 

@@ -5,6 +5,7 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,11 +94,25 @@ var (
 	buildOut  []byte
 )
 
-// Ctl builds ctl (the start-up front) and ctl-full next to it, once per
-// test binary, into a temp dir, and returns the path of ctl.
+// BinDirEnv names a directory holding ctl and ctl-full already built from
+// this tree (scripts/test.sh builds them once for every test package).
+const BinDirEnv = "CTL_TEST_BIN_DIR"
+
+// Ctl returns the path of ctl (the start-up front) with ctl-full next to
+// it: the ones in $CTL_TEST_BIN_DIR, or else built once per test binary
+// into a temp dir.
 func Ctl(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
+		if dir := os.Getenv(BinDirEnv); dir != "" {
+			buildPath = filepath.Join(dir, "ctl")
+			for _, b := range []string{buildPath, filepath.Join(dir, "ctl-full")} {
+				if _, err := os.Stat(b); err != nil {
+					buildErr = fmt.Errorf("$%s: %w", BinDirEnv, err)
+				}
+			}
+			return
+		}
 		dir, err := os.MkdirTemp("", "ctl-bin-")
 		if err != nil {
 			buildErr = err

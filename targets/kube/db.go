@@ -357,16 +357,17 @@ func (tu *tunnel) Close() error {
 	return nil
 }
 
-// quietKlog stops client-go's klog output: a dropped port-forward is
+// QuietLogs stops client-go's klog output, for good (ctl reports what goes
+// wrong itself): a dropped port-forward is
 // reported through runtime.HandleError on stderr ("E1123 ... portforward.go
 // ... broken pipe"), which would land in the middle of the psql session
 // that the tunnel serves; the tunnel re-establishes itself instead.
 // (klog.SetOutput is not enough: errors still go to stderr above
 // -stderrthreshold; a discarding logger takes everything.)
-var quietKlog = sync.OnceFunc(func() { klog.SetLogger(logr.Discard()) })
+var QuietLogs = sync.OnceFunc(func() { klog.SetLogger(logr.Discard()) })
 
 func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunnel, error) {
-	quietKlog()
+	QuietLogs()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
