@@ -23,7 +23,7 @@ func TestNewer(t *testing.T) {
 		{"v1.0.0", "v1.0.0-rc.1", true},
 		{"v1.0.0-rc.2", "v1.0.0-rc.1", true},
 		{"v1.0.0-rc.1", "v1.0.0", false},
-		{"v9.9.9", "dev", false},      // development builds get no notices
+		{"v9.9.9", "dev", false}, // development builds get no notices
 		{"v9.9.9", "1a2b3c-dirty", false},
 		{"garbage", "v0.1.0", false},
 		{"v1.2.3+meta", "v1.2.2", true},
