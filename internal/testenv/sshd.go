@@ -93,6 +93,10 @@ func StartSSHD(t testing.TB, o SSHDOptions) *SSHD {
 	if err := os.WriteFile(authorized, []byte(o.Key.Public+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	home := filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	// sshd needs its privilege separation directory.
 	_ = os.MkdirAll("/run/sshd", 0o755)
 
@@ -121,6 +125,9 @@ func StartSSHD(t testing.TB, o SSHDOptions) *SSHD {
 			"AcceptEnv LANG LC_*",
 			"Subsystem sftp internal-sftp",
 			"LogLevel ERROR",
+			// The session's HOME is a fresh directory, so the login
+			// user's own rc files (a slow ~/.bashrc) stay out of tests.
+			"SetEnv HOME=" + home,
 		}
 		lines = append(lines, o.Extra...)
 		if err := os.WriteFile(cfg, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {

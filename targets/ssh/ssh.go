@@ -324,6 +324,14 @@ func (t *Target) pickHost(ctx context.Context, interactive bool) (string, error)
 // check runs `true` on host in batch mode (it leaves a master connection
 // behind for the session that follows).
 func (t *Target) check(ctx context.Context, host string) error {
+	if dir, err := t.ensureControlDir(); err == nil && dir != "" {
+		// A live master connection answers without running anything remotely.
+		check := exec.CommandContext(ctx, t.ssh, append(t.sshArgs(host, true), "-O", "check", "--", destination(host))...)
+		check.Env = t.deps.Environ()
+		if check.Run() == nil {
+			return nil
+		}
+	}
 	args := append(t.sshArgs(host, true), "-T", "-n", "--", destination(host), "true")
 	var errb strings.Builder
 	cmd := exec.CommandContext(ctx, t.ssh, args...)
