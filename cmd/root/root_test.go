@@ -59,7 +59,7 @@ func TestExitCodes(t *testing.T) {
 		{"passthrough: bad config is 255", "environments:\n  local:\n    pyhton: x\n", []string{"exec", "local", "--", "true"}, 255, `ctl.yaml:3:5`},
 		{"passthrough: usage is 255", "", []string{"exec", "local"}, 255, "missing command after --"},
 		{"passthrough: missing env", "", []string{"shell"}, 255, "missing environment name"},
-		{"passthrough: not supported", "environments:\n  vm:\n    target: ssh\n    hosts: [web1]\n", []string{"shell", "vm"}, 255, `environment "vm" has target ssh, which this version of ctl cannot drive yet`},
+		{"passthrough: ctl's own failure", "environments:\n  vm:\n    target: ssh\n    hosts: [web1]\n", []string{"shell", "vm", "--host", "web9"}, 255, `environment "vm" has no host "web9"`},
 		{"kube: missing context", "environments:\n  qa:\n    target: kubernetes\n    context: nope\n", []string{"shell", "qa"}, 255, `kubeconfig has no context "nope"`},
 		{"exec without dash", "", []string{"exec", "local", "ls", "-l"}, 255, "the command's after it: ctl exec ENV [flags] -- COMMAND"},
 		{"exec two words without dash", "", []string{"exec", "local", "ls", "x"}, 255, "put the command after --"},
