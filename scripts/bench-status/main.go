@@ -115,8 +115,13 @@ func main() {
 	}
 	env := append(os.Environ(), "KUBECONFIG="+sb.Kubeconfig, "HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "TERM=xterm-256color", "NO_COLOR=")
 
-	// Let the sandbox settle (KWOK's last status writes, the apiserver's
-	// caches) so the figures are ctl's, not the set-up's.
+	// Let the sandbox settle (the deployment controller works through 1,500
+	// new Deployments for a while on a busy machine) so the figures are
+	// ctl's, not the set-up's: idle must mean nothing changes.
+	if err := waitDeploymentsObserved(ctx, c, app); err != nil {
+		fmt.Fprintln(os.Stderr, "deployments:", err)
+		return
+	}
 	time.Sleep(*settle)
 	frame, rss, hwm, cpu, err := measureTUI(ctx, dir, env)
 	if err != nil {
@@ -247,6 +252,34 @@ func waitPodsReady(ctx context.Context, c kubernetes.Interface, app string, want
 		}
 		if time.Since(t0) > 10*time.Minute {
 			return fmt.Errorf("%d of %d pods Ready after 10 minutes", ready, want)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func waitDeploymentsObserved(ctx context.Context, c kubernetes.Interface, app string) error {
+	t0 := time.Now()
+	for {
+		list, err := c.AppsV1().Deployments("").List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/part-of=" + app})
+		if err != nil {
+			return err
+		}
+		pending := 0
+		for _, d := range list.Items {
+			if d.Status.ObservedGeneration < d.Generation || len(d.Status.Conditions) == 0 {
+				pending++
+			}
+		}
+		if pending == 0 {
+			fmt.Printf("deployments: all %d observed by the controller after %s more\n", len(list.Items), time.Since(t0).Round(time.Second))
+			return nil
+		}
+		if time.Since(t0) > 10*time.Minute {
+			return fmt.Errorf("%d Deployments not observed after 10 minutes", pending)
 		}
 		select {
 		case <-ctx.Done():
