@@ -37,6 +37,11 @@ type SessionRecord struct {
 	Namespace string `json:"namespace"`
 	Pod       string `json:"pod"`
 	Container string `json:"container"`
+	// RemoteHost and RemoteUser say where an ssh session ran: the host as
+	// ctl.yaml names it (several, comma-separated, after a fan-out) and
+	// the login user there (empty elsewhere).
+	RemoteHost string `json:"remoteHost"`
+	RemoteUser string `json:"remoteUser"`
 	// Verb is the ctl command: shell, pyshell, dbshell, exec, manage.
 	Verb string `json:"verb"`
 	// Command is what ran (empty: an interactive shell), redacted.
@@ -324,4 +329,24 @@ func RedactArgs(args []string) []string {
 // (context, namespace, pod, container).
 func (s *Session) SetPlacement(context, namespace, pod, container string) {
 	s.rec.Context, s.rec.Namespace, s.rec.Pod, s.rec.Container = context, namespace, pod, container
+}
+
+// SetRemote records the host(s) and login user an ssh session ran on.
+func (s *Session) SetRemote(host, user string) {
+	s.rec.RemoteHost, s.rec.RemoteUser = host, user
+}
+
+// Where is where the session ran, in a few words: the pod for
+// kubernetes, user@host (user@{web1,web2} after a fan-out) for ssh, ""
+// for a local session.
+func (r SessionRecord) Where() string {
+	switch {
+	case r.Pod != "":
+		return r.Pod
+	case r.RemoteHost == "" || r.RemoteUser == "" || strings.Contains(r.RemoteHost, "@"):
+		return r.RemoteHost
+	case strings.Contains(r.RemoteHost, ","):
+		return r.RemoteUser + "@{" + r.RemoteHost + "}"
+	}
+	return r.RemoteUser + "@" + r.RemoteHost
 }

@@ -110,6 +110,15 @@ type Described interface {
 	Placement() (context, namespace, pod, container string)
 }
 
+// Hosted is implemented by targets whose sessions run on hosts reached
+// over the network (ssh), for the session trail.
+type Hosted interface {
+	// SessionHost is the host the invocation's sessions ran on (several,
+	// comma-separated, after a fan-out) and the login user there; ""
+	// when none ran.
+	SessionHost(ctx context.Context) (host, user string)
+}
+
 // SessionEvent summarises a finished session for the environment's own
 // audit trail (a Kubernetes Event on the pod).
 type SessionEvent struct {

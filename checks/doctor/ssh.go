@@ -2,145 +2,78 @@ package doctor
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ctlops/ctl/internal/config"
+	"github.com/ctlops/ctl/targets"
+	sshtarget "github.com/ctlops/ctl/targets/ssh"
 )
 
-// sshHosts lists an environment's hosts: hosts, then each role's.
-func sshHosts(e *config.Environment) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(h string) {
-		if h != "" && !seen[h] {
-			seen[h] = true
-			out = append(out, h)
-		}
-	}
-	for _, h := range e.Hosts {
-		add(h)
-	}
-	roles := make([]string, 0, len(e.Roles))
-	for r := range e.Roles {
-		roles = append(roles, r)
-	}
-	sortStrings(roles)
-	for _, r := range roles {
-		for _, h := range e.Roles[r] {
-			add(h)
-		}
-	}
-	return out
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-}
-
+// sshChecks are ssh.host, ssh.key and ssh.dir for each host of e. Every
+// ssh invocation is the ssh target's own (targets/ssh Argv: ssh_config,
+// identity_file, known_hosts, ssh_options, user, port, bastion), in batch
+// mode and without the ControlMaster socket: a check makes a fresh
+// connection, so a live master cannot hide a key that is no longer
+// accepted.
 func sshChecks(s *state, e *config.Environment) []*Check {
-	hosts := sshHosts(e)
-	if len(hosts) == 0 {
+	t, err := sshtarget.New(e, sshtarget.Deps{
+		Getenv: s.d.Getenv, Environ: s.d.Environ, LookPath: s.d.LookPath,
+		ControlDir:     "none",
+		ConnectTimeout: max(time.Second, s.d.Timeout.Truncate(time.Second)),
+	})
+	if err != nil {
 		return []*Check{{ID: "ssh.host", Group: e.Name, Env: e.Name, Run: func(context.Context) Outcome {
-			return Outcome{Status: Fail, Message: "no hosts: set hosts: (or roles:) for this environment in ctl.yaml"}
+			return failure(err)
 		}}}
 	}
 	var out []*Check
-	for _, h := range hosts {
+	for _, h := range t.Hosts() {
 		host := &Check{ID: "ssh.host", Group: e.Name, Env: e.Name, Subject: h, Title: "host " + h + " answers on its SSH port",
-			Run: func(ctx context.Context) Outcome { return s.checkSSHHost(ctx, e, h) }}
+			Run: func(ctx context.Context) Outcome { return checkSSHHost(ctx, t, h) }}
 		key := &Check{ID: "ssh.key", Group: e.Name, Env: e.Name, Subject: h, Title: h + " accepts your key", Needs: []*Check{host},
-			Run: func(ctx context.Context) Outcome { return s.checkSSHKey(ctx, e, h) }}
+			Run: func(ctx context.Context) Outcome { return s.checkSSHKey(ctx, t, h) }}
 		out = append(out, host, key)
 		if e.Dir != "" {
 			out = append(out, &Check{ID: "ssh.dir", Group: e.Name, Env: e.Name, Subject: h, Title: "project directory on " + h, Needs: []*Check{key},
-				Run: func(ctx context.Context) Outcome { return s.checkSSHDir(ctx, e, h) }})
+				Run: func(ctx context.Context) Outcome { return s.checkSSHDir(ctx, t, h) }})
 		}
 	}
 	return out
 }
 
-// sshArgs are ssh's options for e: BatchMode (never a prompt), a connect
-// timeout inside the check's, the user, port and jump host.
-func sshArgs(ctx context.Context, e *config.Environment) []string {
-	to := 5
-	if dl, ok := ctx.Deadline(); ok {
-		to = max(1, int(time.Until(dl).Seconds()))
-	}
-	args := []string{"-o", "BatchMode=yes", "-o", "ConnectTimeout=" + strconv.Itoa(to), "-o", "StrictHostKeyChecking=yes"}
-	if e.User != "" {
-		args = append(args, "-l", e.User)
-	}
-	if e.Port != 0 {
-		args = append(args, "-p", strconv.Itoa(e.Port))
-	}
-	if e.Bastion != "" {
-		args = append(args, "-J", e.Bastion)
-	}
-	return args
-}
-
-// resolveSSH asks `ssh -G` where host really is (aliases in ~/.ssh/config).
-func (s *state) resolveSSH(ctx context.Context, e *config.Environment, host string) (hostname, port string, jump bool) {
-	hostname, port = host, "22"
-	if e.Port != 0 {
-		port = strconv.Itoa(e.Port)
-	}
-	p, err := s.d.LookPath("ssh")
+// checkSSHHost dials the address `ssh -G` gives for host and reads the
+// SSH banner. A host behind a jump host is left to ssh.key.
+func checkSSHHost(ctx context.Context, t *sshtarget.Target, host string) Outcome {
+	r, err := t.Resolve(ctx, host)
 	if err != nil {
-		return hostname, port, e.Bastion != ""
+		return Outcome{Status: Fail, Message: err.Error(), Hint: "check ssh_config, ssh_options and the host's spelling in ctl.yaml"}
 	}
-	out, err := s.d.Output(ctx, p, append(sshArgs(ctx, e), "-G", host)...)
-	if err != nil {
-		return hostname, port, e.Bastion != ""
-	}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), " ")
-		switch k {
-		case "hostname":
-			hostname = v
-		case "port":
-			port = v
-		case "proxyjump", "proxycommand":
-			if v != "" && v != "none" {
-				jump = true
-			}
-		}
-	}
-	return hostname, port, jump || e.Bastion != ""
-}
-
-func (s *state) checkSSHHost(ctx context.Context, e *config.Environment, host string) Outcome {
-	hostname, port, jump := s.resolveSSH(ctx, e, host)
-	if jump {
+	if r.Jump {
 		return Outcome{Status: Pass, Message: fmt.Sprintf("%s is reached through a jump host (checked by ssh.key)", host)}
 	}
+	port := strconv.Itoa(r.Port)
 	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(hostname, port))
+	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(r.HostName, port))
 	if err != nil {
-		return Outcome{Status: Fail, Message: fmt.Sprintf("cannot reach %s (%s port %s): %s", host, hostname, port, netReason(err)),
+		return Outcome{Status: Fail, Message: fmt.Sprintf("cannot reach %s (%s port %s): %s", host, r.HostName, port, netReason(err)),
 			Hint: "is the host up and are you on its network (VPN)?"}
 	}
 	defer conn.Close()
-	_ = conn.SetReadDeadline(time.Now().Add(time.Until(deadline(ctx, 2*time.Second))))
+	_ = conn.SetReadDeadline(deadline(ctx, 2*time.Second))
 	banner, _ := bufio.NewReader(conn).ReadString('\n')
 	banner = strings.TrimSpace(banner)
 	if !strings.HasPrefix(banner, "SSH-") {
-		return Outcome{Status: Fail, Message: fmt.Sprintf("%s:%s answers, but not as an SSH server", hostname, port)}
+		return Outcome{Status: Fail, Message: fmt.Sprintf("%s:%s answers, but not as an SSH server", r.HostName, port)}
 	}
-	return Outcome{Status: Pass, Message: fmt.Sprintf("%s:%s answers: %s", hostname, port, banner)}
+	return Outcome{Status: Pass, Message: fmt.Sprintf("%s:%s answers: %s", r.HostName, port, banner)}
 }
 
 func deadline(ctx context.Context, def time.Duration) time.Time {
@@ -151,6 +84,10 @@ func deadline(ctx context.Context, def time.Duration) time.Time {
 }
 
 func netReason(err error) string {
+	var sc *os.SyscallError // "connect: connection refused"
+	if errors.As(err, &sc) && sc.Err != nil {
+		return sc.Err.Error()
+	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Err != nil {
 		return op.Err.Error()
@@ -161,60 +98,70 @@ func netReason(err error) string {
 	return err.Error()
 }
 
-// runSSH runs a command on host with BatchMode; it returns ssh's stderr
-// last line on failure.
-func (s *state) runSSH(ctx context.Context, e *config.Environment, host string, remote ...string) (int, string, error) {
-	p, err := s.d.LookPath("ssh")
-	if err != nil {
-		return 0, "", errors.New("ssh is not on PATH (see workstation.ssh)")
-	}
-	args := append(sshArgs(ctx, e), host, "--")
-	args = append(args, remote...)
-	cmd := exec.CommandContext(ctx, p, args...)
-	var stderr bytes.Buffer
+// runSSH runs remote on host in batch mode; it returns the exit code and
+// the last line of ssh's stderr.
+func (s *state) runSSH(ctx context.Context, t *sshtarget.Target, host, remote string) (int, string, error) {
+	argv := t.Argv(host, sshtarget.Call{Batch: true, Flags: []string{"-T", "-n"}, Remote: remote})
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = s.d.Environ()
+	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	err = cmd.Run()
-	last := strings.TrimSpace(stderr.String())
-	if i := strings.LastIndexByte(last, '\n'); i >= 0 {
-		last = last[i+1:]
-	}
+	err := cmd.Run()
 	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode(), last, nil
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode(), targets.LastLine(stderr.String()), nil // -1 when killed (the timeout)
+	case err != nil:
+		return 0, "", fmt.Errorf("running ssh: %w", err)
 	}
-	return 0, last, err
+	return 0, targets.LastLine(stderr.String()), nil
 }
 
-func (s *state) checkSSHKey(ctx context.Context, e *config.Environment, host string) Outcome {
-	code, msg, err := s.runSSH(ctx, e, host, "true")
+// who is user@host, the user as ssh resolves it.
+func who(ctx context.Context, t *sshtarget.Target, host string) string {
+	if strings.Contains(host, "@") {
+		return host
+	}
+	if r, err := t.Resolve(ctx, host); err == nil && r.User != "" {
+		return r.User + "@" + host
+	}
+	return host
+}
+
+func (s *state) checkSSHKey(ctx context.Context, t *sshtarget.Target, host string) Outcome {
+	code, msg, err := s.runSSH(ctx, t, host, "true")
 	switch {
 	case err != nil:
-		return Outcome{Status: Fail, Message: err.Error()}
+		return failure(err)
 	case code == 0:
-		who := host
-		if e.User != "" {
-			who = e.User + "@" + host
-		}
-		return Outcome{Status: Pass, Message: who + " accepts your key"}
+		return Outcome{Status: Pass, Message: who(ctx, t, host) + " accepts your key"}
 	case strings.Contains(msg, "Permission denied"):
-		return Outcome{Status: Fail, Message: fmt.Sprintf("%s refuses your key: %s", host, msg),
-			Hint: "load the key (ssh-add), or ask for it to be added to the server's authorized_keys; ctl never types passwords"}
-	case strings.Contains(msg, "Host key verification failed") || strings.Contains(msg, "No ED25519 host key") || strings.Contains(msg, "host key"):
+		return Outcome{Status: Fail, Message: fmt.Sprintf("%s refuses your key: %s", who(ctx, t, host), msg),
+			Hint: "load the key (ssh-add) or set identity_file:, or ask for it to be added to the server's authorized_keys; ctl never types passwords"}
+	case strings.Contains(msg, "Host key verification failed") || strings.Contains(msg, "host key"):
 		return Outcome{Status: Fail, Message: fmt.Sprintf("%s: %s", host, msg),
-			Hint: "connect once with ssh " + host + " and verify the host key's fingerprint"}
+			Hint: "connect once with ssh " + host + " and verify the host key's fingerprint (or set known_hosts:)"}
+	}
+	if msg == "" {
+		msg = "no message"
 	}
 	return Outcome{Status: Fail, Message: fmt.Sprintf("ssh %s failed (exit %d): %s", host, code, msg)}
 }
 
-func (s *state) checkSSHDir(ctx context.Context, e *config.Environment, host string) Outcome {
-	code, msg, err := s.runSSH(ctx, e, host, "test", "-d", shellQuote(e.Dir))
+func (s *state) checkSSHDir(ctx context.Context, t *sshtarget.Target, host string) Outcome {
+	dir := t.Env().Dir
+	code, msg, err := s.runSSH(ctx, t, host, "test -d "+shellQuote(dir))
 	switch {
 	case err != nil:
-		return Outcome{Status: Fail, Message: err.Error()}
+		return failure(err)
 	case code == 0:
-		return Outcome{Status: Pass, Message: e.Dir + " exists on " + host}
+		return Outcome{Status: Pass, Message: dir + " exists on " + host}
 	case code == 1:
-		return Outcome{Status: Fail, Message: fmt.Sprintf("%s does not exist on %s", e.Dir, host), Hint: "check dir: in ctl.yaml"}
+		return Outcome{Status: Fail, Message: fmt.Sprintf("%s does not exist on %s (or is not a directory)", dir, host),
+			Hint: "check dir: in ctl.yaml"}
+	}
+	if msg == "" {
+		msg = "no message"
 	}
 	return Outcome{Status: Fail, Message: fmt.Sprintf("ssh %s failed (exit %d): %s", host, code, msg)}
 }

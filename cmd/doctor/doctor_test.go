@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -274,4 +275,66 @@ func TestTmuxFixAsksPerFix(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, ".env")); err != nil || string(b) != "DEBUG=1\n" {
 		t.Errorf(".env: %q %v", b, err)
 	}
+}
+
+// An ssh environment against real sshd hosts: web1 is healthy, down's
+// port is closed; the JSON follows the schema, and the checks name them.
+func TestJSONOnAnSSHEnvironment(t *testing.T) {
+	f := testenv.StartSSHFleet(t, "web1")
+	port := closedLoopbackPort(t)
+	cfg, err := os.ReadFile(f.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = append(cfg, fmt.Sprintf("Host down\n  HostName 127.0.0.1\n  Port %d\n  IdentityFile %s\n  UserKnownHostsFile %s\n", port, f.Key.Private, f.KnownHosts)...)
+	writeFile(t, f.Config, string(cfg), 0o600)
+	dir, proj := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(dir, "ctl.yaml"), fmt.Sprintf("environments:\n  vm:\n    target: ssh\n    ssh_config: %s\n    roles:\n      web: [web1, down]\n    dir: %s\n", f.Config, proj), 0o644)
+	environ := env("HOME="+t.TempDir(), "SSH_AUTH_SOCK=", "CTL_SSH_CONTROL_DIR=none")
+
+	r := ctl(t, dir, environ, "doctor", "vm", "--json", "--check", "workstation.ssh,ssh.host,ssh.key,ssh.dir")
+	doc := validateJSON(t, []byte(r.stdout))
+	got := map[string]string{}
+	for _, c := range doc["checks"].([]any) {
+		m := c.(map[string]any)
+		subject, _ := m["subject"].(string)
+		got[m["id"].(string)+"/"+subject] = m["status"].(string) + ": " + m["message"].(string)
+	}
+	want := map[string]string{
+		"workstation.ssh/": "pass: ssh at ",
+		"ssh.host/web1":    fmt.Sprintf("pass: 127.0.0.1:%d answers: SSH-2.0-OpenSSH", f.Hosts[0].Port),
+		"ssh.key/web1":     "pass: " + f.Hosts[0].User + "@web1 accepts your key",
+		"ssh.dir/web1":     "pass: " + proj + " exists on web1",
+		"ssh.host/down":    fmt.Sprintf("fail: cannot reach down (127.0.0.1 port %d): connection refused", port),
+		"ssh.key/down":     "skip: skipped: ssh.host did not pass",
+		"ssh.dir/down":     "skip: skipped: ssh.key did not pass",
+	}
+	if len(got) != len(want) {
+		t.Errorf("checks %v", got)
+	}
+	for k, w := range want {
+		if !strings.HasPrefix(got[k], w) {
+			t.Errorf("%s: %q, want %q...", k, got[k], w)
+		}
+	}
+	if r.code != 1 || doc["ok"] != false {
+		t.Errorf("exit %d ok %v with a failed check\n%s", r.code, doc["ok"], r.stderr)
+	}
+	// Only the healthy host: everything passes, exit 0.
+	writeFile(t, filepath.Join(dir, "ctl.yaml"), fmt.Sprintf("environments:\n  vm:\n    target: ssh\n    ssh_config: %s\n    hosts: [web1]\n    dir: %s\n", f.Config, proj), 0o644)
+	r = ctl(t, dir, environ, "doctor", "vm", "--json", "--check", "ssh.host,ssh.key,ssh.dir")
+	doc = validateJSON(t, []byte(r.stdout))
+	if r.code != 0 || doc["ok"] != true || doc["summary"].(map[string]any)["pass"] != 3.0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func closedLoopbackPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }

@@ -34,7 +34,7 @@ type Options struct {
 // Fields are the JSON fields of one session.
 var Fields = []string{
 	"user", "host", "env", "target", "context", "namespace", "pod", "container",
-	"verb", "command", "start", "durationMs", "exitCode", "error",
+	"remoteHost", "remoteUser", "verb", "command", "start", "durationMs", "exitCode", "error",
 }
 
 // DefaultLimit is how many sessions are listed without --limit.
@@ -114,7 +114,7 @@ func Run(opts *Options) error {
 	if !opts.IO.IsStdoutTTY() {
 		for _, r := range recs {
 			fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n",
-				r.Start.Format(time.RFC3339), r.Env, r.Verb, r.Pod, r.ExitCode, r.DurationMs, oneLine(strings.Join(r.Command, " ")))
+				r.Start.Format(time.RFC3339), r.Env, r.Verb, oneLine(r.Where()), r.ExitCode, r.DurationMs, oneLine(strings.Join(r.Command, " ")))
 		}
 		return nil
 	}
@@ -122,11 +122,11 @@ func Run(opts *Options) error {
 	cs := opts.IO.ColorScheme()
 	now := opts.Now()
 	rows := make([][]string, 0, len(recs)+1)
-	rows = append(rows, []string{cs.Bold("START"), cs.Bold("ENV"), cs.Bold("VERB"), cs.Bold("POD"), cs.Bold("EXIT"), cs.Bold("DURATION")})
+	rows = append(rows, []string{cs.Bold("START"), cs.Bold("ENV"), cs.Bold("VERB"), cs.Bold("WHERE"), cs.Bold("EXIT"), cs.Bold("DURATION")})
 	for _, r := range recs {
-		pod := r.Pod
-		if pod == "" {
-			pod = "-"
+		where := oneLine(r.Where())
+		if where == "" {
+			where = "-"
 		}
 		exit := strconv.Itoa(r.ExitCode)
 		if r.ExitCode == 0 && r.Error == "" {
@@ -134,7 +134,7 @@ func Run(opts *Options) error {
 		} else {
 			exit = cs.Red(exit)
 		}
-		rows = append(rows, []string{cs.Muted(Ago(now, r.Start)), r.Env, r.Verb, pod, exit, Duration(r.DurationMs)})
+		rows = append(rows, []string{cs.Muted(Ago(now, r.Start)), r.Env, r.Verb, where, exit, Duration(r.DurationMs)})
 	}
 	// The command takes what the other columns leave of the terminal.
 	used := 0
@@ -212,7 +212,7 @@ func toMap(r shells.SessionRecord) map[string]any {
 	return map[string]any{
 		"user": r.User, "host": r.Host, "env": r.Env, "target": r.Target,
 		"context": r.Context, "namespace": r.Namespace, "pod": r.Pod, "container": r.Container,
-		"verb": r.Verb, "command": command, "start": r.Start.Format(time.RFC3339Nano),
+		"remoteHost": r.RemoteHost, "remoteUser": r.RemoteUser, "verb": r.Verb, "command": command, "start": r.Start.Format(time.RFC3339Nano),
 		"durationMs": r.DurationMs, "exitCode": r.ExitCode, "error": r.Error,
 	}
 }

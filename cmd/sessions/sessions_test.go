@@ -46,6 +46,16 @@ func sample() []shells.SessionRecord {
 		rec("prod", "exec", "web-2", 5*time.Minute, 1_200, 3, "python", "manage.py", "check"),
 		rec("prod", "dbshell", "", 2*24*time.Hour, 3_723_000, 0, "-c", "select 1"),
 		rec("local", "manage", "", 10*time.Second, 850, 0, "migrate"),
+		sshRec("vm", "ops", "web1", time.Hour),
+		sshRec("vm", "ops", "w1,w2", 2*time.Hour, "uptime"),
+	}
+}
+
+func sshRec(env, user, host string, ago time.Duration, command ...string) shells.SessionRecord {
+	return shells.SessionRecord{
+		SchemaVersion: 1, User: "ana", Host: "laptop", Env: env, Target: "ssh",
+		RemoteHost: host, RemoteUser: user, Verb: "exec",
+		Command: command, Start: now.Add(-ago), DurationMs: 300, ExitCode: 0,
 	}
 }
 
@@ -140,11 +150,13 @@ func TestTTY(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	want := "" +
-		"START     ENV    VERB     POD    EXIT  DURATION  COMMAND\n" +
-		"just now  local  manage   -      0     850ms     migrate\n" +
-		"5m ago    prod   exec     web-2  3     1.2s      python manage.py check\n" +
-		"3h ago    qa     shell    web-1  0     1m05s     (interactive)\n" +
-		"2d ago    prod   dbshell  -      0     1h02m     -c select 1\n"
+		"START     ENV    VERB     WHERE        EXIT  DURATION  COMMAND\n" +
+		"just now  local  manage   -            0     850ms     migrate\n" +
+		"5m ago    prod   exec     web-2        3     1.2s      python manage.py check\n" +
+		"1h ago    vm     exec     ops@web1     0     300ms     (interactive)\n" +
+		"2h ago    vm     exec     ops@{w1,w2}  0     300ms     uptime\n" +
+		"3h ago    qa     shell    web-1        0     1m05s     (interactive)\n" +
+		"2d ago    prod   dbshell  -            0     1h02m     -c select 1\n"
 	if r.out != want {
 		t.Fatalf("got\n%s\nwant\n%s", r.out, want)
 	}
@@ -180,6 +192,15 @@ func TestPlain(t *testing.T) {
 	}
 }
 
+func TestPlainSSH(t *testing.T) {
+	r := runCmd(t, trail(t, sample()...), false, "--env", "vm")
+	want := "2026-11-23T11:00:00Z\tvm\texec\tops@web1\t0\t300\t\n" +
+		"2026-11-23T10:00:00Z\tvm\texec\tops@{w1,w2}\t0\t300\tuptime\n"
+	if r.err != nil || r.out != want {
+		t.Fatalf("got\n%q\nwant\n%q (%v)", r.out, want, r.err)
+	}
+}
+
 func TestLimit(t *testing.T) {
 	r := runCmd(t, trail(t, sample()...), false, "--limit", "2")
 	if n := strings.Count(r.out, "\n"); n != 2 || !strings.Contains(r.out, "\tlocal\t") {
@@ -200,7 +221,7 @@ func TestJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.SchemaVersion != 1 || len(doc.Sessions) != 4 {
+	if doc.SchemaVersion != 1 || len(doc.Sessions) != 6 {
 		t.Fatalf("got %+v", doc)
 	}
 	first := doc.Sessions[0]
@@ -212,6 +233,9 @@ func TestJSON(t *testing.T) {
 	}
 	if cmd, ok := doc.Sessions[2]["command"].([]any); !ok || len(cmd) != 0 {
 		t.Fatalf("interactive command should be []: %v", doc.Sessions[2]["command"])
+	}
+	if s := doc.Sessions[3]; s["target"] != "ssh" || s["remoteHost"] != "w1,w2" || s["remoteUser"] != "ops" || s["pod"] != "" {
+		t.Fatalf("ssh session %v", s)
 	}
 
 	r = runCmd(t, path, true, "--json=env,exitCode", "--env", "prod", "--limit", "1")

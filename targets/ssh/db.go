@@ -27,6 +27,7 @@ func (t *Target) Database(ctx context.Context) (*targets.DB, func() error, error
 		return nil, nil, err
 	}
 	t.chosen = host
+	t.markRan(host)
 	db, err := t.credentials(ctx, host)
 	if err != nil {
 		return nil, nil, err
@@ -35,6 +36,7 @@ func (t *Target) Database(ctx context.Context) (*targets.DB, func() error, error
 		return nil, nil, fmt.Errorf("environment %q: dbshell supports PostgreSQL on ssh targets; the app uses %s", t.env.Name, db.Engine)
 	}
 	via, dest, port := t.tunnelPlan(host, db)
+	t.markRan(via)
 	tun, err := t.openTunnel(ctx, via, dest, port)
 	if err != nil {
 		return nil, nil, err

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ctlops/ctl/internal/config"
@@ -59,12 +60,17 @@ type Target struct {
 	controlDir string
 
 	chosen string // the host of the last session
+
+	mu       sync.Mutex
+	ran      map[string]bool     // hosts sessions ran on (fan-outs: several)
+	resolved map[string]Resolved // ssh -G answers, by host
 }
 
 var (
 	_ targets.Target    = (*Target)(nil)
 	_ targets.Described = (*Target)(nil)
 	_ targets.Fanout    = (*Target)(nil)
+	_ targets.Hosted    = (*Target)(nil)
 )
 
 // New resolves hosts and roles; it does not touch the network.
@@ -203,8 +209,121 @@ func (t *Target) Where() string {
 	return t.display("{"+strings.Join(t.candidates, ",")+"}") + " (" + t.selection + ")"
 }
 
-// Placement: an ssh session has no Kubernetes placement.
+// Placement: an ssh session has no Kubernetes placement (SessionHost
+// says where it ran).
 func (t *Target) Placement() (string, string, string, string) { return "", "", "", "" }
+
+// SessionHost is where the sessions of this invocation ran: the host (the
+// hosts of a fan-out, or dbshell's app host and tunnel host, in
+// declaration order, comma-separated) and the login user. The user is the
+// host's user@, else user:, else what ssh_config says (ssh -G); "" when
+// nothing ran.
+func (t *Target) SessionHost(ctx context.Context) (string, string) {
+	t.mu.Lock()
+	var hosts []string
+	for _, h := range t.hosts {
+		if t.ran[h] {
+			hosts = append(hosts, h)
+		}
+	}
+	t.mu.Unlock()
+	if len(hosts) == 0 {
+		return "", ""
+	}
+	user := t.configuredUser(hosts[0])
+	if user == "" {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		if r, err := t.Resolve(ctx, hosts[0]); err == nil {
+			user = r.User
+		}
+	}
+	return strings.Join(hosts, ","), user
+}
+
+// markRan notes that a session ran on host.
+func (t *Target) markRan(host string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ran == nil {
+		t.ran = map[string]bool{}
+	}
+	t.ran[host] = true
+}
+
+// configuredUser is the host's user@, else the environment's user: ("" when
+// ssh_config decides).
+func (t *Target) configuredUser(host string) string {
+	if u, _, _, _ := splitHost(host); u != "" {
+		return u
+	}
+	return t.env.User
+}
+
+// Hosts lists every host of the environment: hosts:, then each role's
+// (roles by name), each once.
+func (t *Target) Hosts() []string { return t.hosts }
+
+// Resolved is what ssh makes of a host with the environment's options.
+type Resolved struct {
+	// User is the login user; HostName and Port the address ssh connects to.
+	User, HostName string
+	Port           int
+	// Jump: a ProxyJump or ProxyCommand is in the way (bastion: included).
+	Jump bool
+}
+
+// Resolve asks `ssh -G` (which reads the configuration and connects to
+// nothing) for host's user, address and port, with the environment's
+// options; answers are kept for the target's lifetime.
+func (t *Target) Resolve(ctx context.Context, host string) (Resolved, error) {
+	t.mu.Lock()
+	r, ok := t.resolved[host]
+	t.mu.Unlock()
+	if ok {
+		return r, nil
+	}
+	argv := t.Argv(host, Call{Batch: true, Flags: []string{"-G"}})
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = t.deps.Environ()
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := targets.LastLine(errb.String()); msg != "" {
+			return Resolved{}, fmt.Errorf("ssh -G %s: %s", host, msg)
+		}
+		return Resolved{}, fmt.Errorf("ssh -G %s: %w", host, err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), " ")
+		switch k {
+		case "user":
+			r.User = v
+		case "hostname":
+			r.HostName = v
+		case "port":
+			r.Port, _ = strconv.Atoi(v)
+		case "proxyjump", "proxycommand":
+			if v != "" && v != "none" {
+				r.Jump = true
+			}
+		}
+	}
+	if r.HostName == "" {
+		r.HostName = hostName(host)
+	}
+	if r.Port == 0 {
+		r.Port = 22
+	}
+	t.mu.Lock()
+	if t.resolved == nil {
+		t.resolved = map[string]Resolved{}
+	}
+	t.resolved[host] = r
+	t.mu.Unlock()
+	return r, nil
+}
 
 // Host is the host of the last session ("" before one).
 func (t *Target) Host() string { return t.chosen }
@@ -273,6 +392,7 @@ func (t *Target) RunOn(ctx context.Context, host string, s targets.Session) (int
 }
 
 func (t *Target) runOn(ctx context.Context, host string, s targets.Session) (int, error) {
+	t.markRan(host)
 	remote := t.remoteCommand(s.Argv, s.TTY)
 	args := t.sshArgs(host, !s.TTY)
 	if s.TTY {
@@ -374,6 +494,33 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*limitedBuffer)(nil)
+
+// Call shapes one ssh command line built by Argv.
+type Call struct {
+	// Batch adds BatchMode=yes: ssh never prompts (a password, a passphrase,
+	// an unknown host key); it fails instead.
+	Batch bool
+	// Flags go after the environment's options, before "--" (-T, -n, -G).
+	Flags []string
+	// Remote is the command line the host's shell runs ("": none).
+	Remote string
+}
+
+// Argv is a whole ssh command line for host, the one every ssh call of
+// the target uses: the ssh binary; ssh_config, the ControlMaster socket
+// (unless Deps.ControlDir is "none"), identity_file, known_hosts, bastion,
+// the user and port (the host's own, else the environment's), BatchMode,
+// ConnectTimeout, ssh_options; c.Flags; "--", the destination and
+// c.Remote.
+func (t *Target) Argv(host string, c Call) []string {
+	argv := append([]string{t.ssh}, t.sshArgs(host, c.Batch)...)
+	argv = append(argv, c.Flags...)
+	argv = append(argv, "--", destination(host))
+	if c.Remote != "" {
+		argv = append(argv, c.Remote)
+	}
+	return argv
+}
 
 // sshArgs are the options of every ssh call to host. batch adds
 // BatchMode=yes: nothing may wait on a prompt nobody sees.

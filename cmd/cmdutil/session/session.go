@@ -77,6 +77,9 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	if d, ok := s.Target.(targets.Described); ok {
 		sess.SetPlacement(d.Placement())
 	}
+	if h, ok := s.Target.(targets.Hosted); ok {
+		sess.SetRemote(h.SessionHost(context.WithoutCancel(ctx)))
+	}
 	code := 0
 	var ee *exitcode.ExitError
 	if errors.As(err, &ee) {
