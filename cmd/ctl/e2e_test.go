@@ -31,17 +31,8 @@ func ctl(t *testing.T, dir string, extra []string, args ...string) result {
 	cmd := exec.Command(testenv.Ctl(t), args...)
 	cmd.Dir = dir
 	cmd.Env = testenv.CleanEnv(append([]string{"HOME=" + t.TempDir()}, extra...)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	stdout, stderr, code := testenv.Run(t, cmd, "")
+	return result{stdout, stderr, code}
 }
 
 func writeFile(t *testing.T, path, body string) {

@@ -72,32 +72,15 @@ func TestTmuxDBShellLocal(t *testing.T) {
 	m.Type("select 40 + 2 as answer;")
 	m.WaitFor("the answer row", func(s string) bool { return regexp.MustCompile(`(?m)^\s+42\s*$`).MatchString(s) })
 
-	// While psql runs: the password is in no process's argv...
+	// While psql runs and after it: the password is in no process's argv
+	// and in no file under the temp dirs but the project's own .env and
+	// those that hold it by design or are other tests'.
 	if password == "" {
 		t.Fatal("the rig's DSN has no password")
 	}
-	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, p := range procs {
-		b, err := os.ReadFile(p)
-		if err == nil && strings.Contains(string(b), password) {
-			t.Errorf("the password is in the argv of %s: %q", p, strings.ReplaceAll(strings.ReplaceAll(string(b), "\x00", " "), password, "<password>"))
-		}
-	}
-	// ...and in no file under the temp dir but the project's own .env.
-	tmp := os.TempDir()
-	_ = filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
-		rig := os.Getenv("CTL_TEST_PG_DIR") // the rig's own env file holds the DSN by design
-		if err != nil || d.IsDir() || strings.HasPrefix(p, proj) || (rig != "" && strings.HasPrefix(p, rig)) {
-			return nil
-		}
-		if info, err := d.Info(); err != nil || info.Size() > 1<<20 || !info.Mode().IsRegular() {
-			return nil
-		}
-		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), password) {
-			t.Errorf("the password is in file %s", p)
-		}
-		return nil
-	})
+	roots, skip := testenv.TempRoots(), append(testenv.OthersSecretHolders(t), proj)
+	testenv.AssertSecretNotInArgv(t, password)
+	testenv.AssertSecretNotInFiles(t, password, roots, skip...)
 	m.Type(`\q`)
 	if code := m.ExitCode(); code != 0 {
 		t.Fatalf("ctl exited %d", code)
@@ -105,4 +88,6 @@ func TestTmuxDBShellLocal(t *testing.T) {
 	if strings.Contains(m.Screen(), password) {
 		t.Fatal("the password appeared on the screen")
 	}
+	testenv.AssertSecretNotInArgv(t, password)
+	testenv.AssertSecretNotInFiles(t, password, roots, skip...)
 }

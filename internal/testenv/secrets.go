@@ -83,3 +83,34 @@ func AssertSecretNotInFiles(t testing.TB, secret string, roots []string, skip ..
 		})
 	}
 }
+
+// OthersSecretHolders are the places under TempRoots that t's scan for the
+// rig's database secret passes over, because they hold it by design or are
+// not t's: the rig's PostgreSQL directory (CTL_TEST_PG_DIR: its env file),
+// the sandbox's state (the directory of CTL_SANDBOX_ENV: its fakekubelet
+// rules hold the DSN while a kube test of any package runs), the Go build
+// cache and other tests' temp dirs (Test*: other packages' tests run in
+// parallel and may write the DSN by design). The temp dirs of t itself
+// (t.TempDir) stay scanned.
+func OthersSecretHolders(t testing.TB) []string {
+	t.Helper()
+	own := filepath.Dir(t.TempDir())
+	var out []string
+	if d := os.Getenv("CTL_TEST_PG_DIR"); d != "" {
+		out = append(out, d)
+	}
+	if f := os.Getenv("CTL_SANDBOX_ENV"); f != "" {
+		out = append(out, filepath.Dir(f))
+	}
+	for _, root := range TempRoots() {
+		for _, pattern := range []string{"Test*", "go-build*"} {
+			dirs, _ := filepath.Glob(filepath.Join(root, pattern))
+			for _, d := range dirs {
+				if d != own {
+					out = append(out, d)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -23,11 +22,12 @@ import (
 )
 
 // App is myapp deployed in a namespace of its own in the sandbox, for
-// end-to-end tests of the ctl binary: a web Deployment whose exec runs in
-// a copy of the example Django project, a postgres Service and Pod whose
-// port-forward reaches the rig's PostgreSQL, and the myapp-db Secret
-// (DATABASE_URL of the web container). ctl runs in Dir, whose ctl.yaml
-// names the namespace environment "qa".
+// end-to-end tests of the ctl binary: a web Deployment (and, with
+// AppOptions.Worker, a worker one) whose exec runs in a copy of the example
+// Django project, a postgres Service and Pod whose port-forward reaches
+// the rig's PostgreSQL, and the myapp-db Secret (DATABASE_URL of the app's
+// containers). ctl runs in Dir, whose ctl.yaml names the namespace
+// environment "qa".
 type App struct {
 	SB      *sandbox.Sandbox
 	NS      string
@@ -52,6 +52,14 @@ type AppOptions struct {
 	WebPATH string
 	// Home is where ctl's HOME goes (default: a test temp dir).
 	Home string
+	// WebReplicas is how many web pods run (default 1).
+	WebReplicas int
+	// Sidecar puts an nginx container before web in the web pods, with
+	// the kubectl.kubernetes.io/default-container annotation naming web.
+	Sidecar bool
+	// Worker adds a worker Deployment (1 pod, container "worker") whose
+	// exec runs like web's.
+	Worker bool
 }
 
 func int32p(i int32) *int32 { return &i }
@@ -79,17 +87,38 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	labels := map[string]string{"app.kubernetes.io/name": "myapp", "app.kubernetes.io/part-of": "myapp", "app.kubernetes.io/component": "web"}
-	if _, err := c.AppsV1().Deployments(a.NS).Create(ctx, &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "web", Labels: labels},
-		Spec: appsv1.DeploymentSpec{Replicas: int32p(1), Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{Containers: []corev1.Container{{
-				Name: "web", Image: "myapp:1.4.2", Env: []corev1.EnvVar{
-					{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-db"}, Key: "url"}}},
-					{Name: "DJANGO_SETTINGS_MODULE", Value: "mysite.settings"},
-				}}}}}},
-	}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
+	type component struct {
+		name     string
+		replicas int
+	}
+	var comps []component // the Deployments, whose pods exec in the project
+	deploy := func(comp string, replicas int, sidecar bool) {
+		comps = append(comps, component{comp, replicas})
+		labels := map[string]string{"app.kubernetes.io/name": "myapp", "app.kubernetes.io/part-of": "myapp", "app.kubernetes.io/component": comp}
+		containers := []corev1.Container{{Name: comp, Image: "myapp:1.4.2", Env: []corev1.EnvVar{
+			{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-db"}, Key: "url"}}},
+			{Name: "DJANGO_SETTINGS_MODULE", Value: "mysite.settings"},
+		}}}
+		var ann map[string]string
+		if sidecar {
+			containers = append([]corev1.Container{{Name: "nginx", Image: "nginx"}}, containers...)
+			ann = map[string]string{"kubectl.kubernetes.io/default-container": comp}
+		}
+		if _, err := c.AppsV1().Deployments(a.NS).Create(ctx, &appsv1.Deployment{
+			ObjectMeta: metav1.ObjectMeta{Name: comp, Labels: labels},
+			Spec: appsv1.DeploymentSpec{Replicas: int32p(int32(replicas)), Selector: &metav1.LabelSelector{MatchLabels: labels},
+				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: ann}, Spec: corev1.PodSpec{Containers: containers}}},
+		}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	webReplicas := o.WebReplicas
+	if webReplicas == 0 {
+		webReplicas = 1
+	}
+	deploy("web", webReplicas, o.Sidecar)
+	if o.Worker {
+		deploy("worker", 1, false)
 	}
 	pgLabels := map[string]string{"app": "postgres"}
 	if _, err := c.CoreV1().Pods(a.NS).Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "postgres-0", Labels: pgLabels},
@@ -105,10 +134,14 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 	if path == "" {
 		path = filepath.Join(a.Project, ".venv", "bin") + ":/usr/local/bin:/usr/bin:/bin"
 	}
-	sb.SetExecRule(t, sandbox.ExecRule{Namespace: a.NS, PodPrefix: "web-", WorkDir: a.Project,
-		Env: []string{"PATH=" + path, "DATABASE_URL=" + dsn, "HOME=" + a.Home, "TERM=xterm-256color", "PS1=pod$ ", "APP_ENV=" + a.NS}})
+	for _, comp := range comps {
+		sb.SetExecRule(t, sandbox.ExecRule{Namespace: a.NS, PodPrefix: comp.name + "-", WorkDir: a.Project,
+			Env: []string{"PATH=" + path, "DATABASE_URL=" + dsn, "HOME=" + a.Home, "TERM=xterm-256color", "PS1=pod$ ", "APP_ENV=" + a.NS}})
+	}
 	sb.SetPortForwardRule(t, sandbox.PortForwardRule{Namespace: a.NS, PodPrefix: "postgres", Port: 5432, Target: "127.0.0.1:" + u.Port()})
-	sb.WaitPodsReady(t, a.NS, "app.kubernetes.io/component=web", 1)
+	for _, comp := range comps {
+		sb.WaitPodsReady(t, a.NS, "app.kubernetes.io/component="+comp.name, comp.replicas)
+	}
 	sb.WaitPodsReady(t, a.NS, "app=postgres", 1)
 	cfg := fmt.Sprintf("app: myapp\nenvironments:\n  qa:\n    target: kubernetes\n    namespace: %s\n", a.NS)
 	if o.Shell != "" {
@@ -154,20 +187,8 @@ type Result struct {
 // Run runs ctl with args and stdin to the end.
 func (a *App) Run(t testing.TB, stdin string, args ...string) Result {
 	t.Helper()
-	cmd := a.Command(t, args...)
-	if stdin != "" {
-		cmd.Stdin = strings.NewReader(stdin)
-	}
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return Result{out.String(), errb.String(), code}
+	stdout, stderr, code := testenv.Run(t, a.Command(t, args...), stdin)
+	return Result{stdout, stderr, code}
 }
 
 // APIProxy relays TCP connections to the sandbox's API server, so that a
