@@ -165,18 +165,7 @@ func TestHandOverEndToEnd(t *testing.T) {
 		cmd := exec.Command(ctl, args...)
 		cmd.Dir = dir
 		cmd.Env = testenv.CleanEnv(env...)
-		cmd.Stdin = strings.NewReader("from stdin\n")
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return out.String(), errb.String(), code
+		return testenv.Run(t, cmd, "from stdin\n")
 	}
 	// exec local hands over: stdin streams, the child's code comes back.
 	out, errOut, code := run(nil, "exec", "local", "--", "sh", "-c", "cat; echo argv=$0 $1; exit 7", "a b", "c")
