@@ -64,7 +64,7 @@ func TestAppendAndRead(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 	// Exact field names, RFC 3339 with nanoseconds, error omitted when empty.
 	wantLine := `{"schemaVersion":1,"user":"ana","host":"laptop","env":"prod","target":"kubernetes",` +
-		`"context":"prod-ctx","namespace":"myapp-prod","pod":"web-1","container":"app","verb":"exec",` +
+		`"context":"prod-ctx","namespace":"myapp-prod","pod":"web-1","container":"app","remoteHost":"","remoteUser":"","verb":"exec",` +
 		`"command":["python","manage.py","check"],"start":"2026-11-23T10:00:01.123456789Z",` +
 		`"durationMs":1000,"exitCode":1}`
 	if lines[0] != wantLine {
@@ -316,5 +316,24 @@ func TestSessionFinish(t *testing.T) {
 	recs, errs := ReadTrail(path)
 	if len(errs) > 0 || len(recs) != 1 || recs[0].Env != "qa" || !recs[0].Start.Equal(rec.Start) {
 		t.Fatalf("got %+v %v", recs, errs)
+	}
+}
+
+func TestRecordWhere(t *testing.T) {
+	tests := []struct {
+		rec  SessionRecord
+		want string
+	}{
+		{SessionRecord{Pod: "web-1", Container: "app"}, "web-1"},
+		{SessionRecord{RemoteHost: "web1", RemoteUser: "deploy"}, "deploy@web1"},
+		{SessionRecord{RemoteHost: "web1,web2", RemoteUser: "deploy"}, "deploy@{web1,web2}"},
+		{SessionRecord{RemoteHost: "ops@db1,web1", RemoteUser: "ops"}, "ops@db1,web1"},
+		{SessionRecord{RemoteHost: "web1"}, "web1"},
+		{SessionRecord{}, ""},
+	}
+	for _, tt := range tests {
+		if got := tt.rec.Where(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.rec, got, tt.want)
+		}
 	}
 }

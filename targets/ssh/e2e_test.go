@@ -104,6 +104,32 @@ func (a *vmApp) ctl(t *testing.T, args ...string) result {
 	return result{out.String(), errb.String(), code}
 }
 
+// trailRecord is a line of the session trail, as these tests read it.
+type trailRecord struct {
+	Env, Target, Verb, Pod string
+	RemoteHost, RemoteUser string
+	ExitCode               int
+	Error                  string
+}
+
+// trail reads the session trail, in file order.
+func (a *vmApp) trail(t *testing.T) []trailRecord {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(a.home, "state", "ctl", "sessions.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []trailRecord
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r trailRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("trail line %q: %v", line, err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 func TestSSHExecOneHost(t *testing.T) {
 	a := newVMApp(t, []string{"web1", "web2"}, "web: [web1, web2]", "")
 	r := a.ctl(t, "exec", "vm", "--", "sh", "-c", `echo "$CTL_ENV $APP_GREETING $(pwd)"; exit 3`)
@@ -115,20 +141,27 @@ func TestSSHExecOneHost(t *testing.T) {
 	if r.code != 0 || r.stdout != `[a b][it's][$HOME]` {
 		t.Fatalf("argv: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
-	// The trail records the session.
-	trail, err := os.ReadFile(filepath.Join(a.home, "state", "ctl", "sessions.jsonl"))
-	if err != nil {
-		t.Fatal(err)
+	// The trail records the sessions, with the host each ran on and the
+	// login user ssh_config gives.
+	recs := a.trail(t)
+	user := a.fleet.Hosts[0].User
+	if len(recs) != 2 {
+		t.Fatalf("%d trail records, want 2", len(recs))
 	}
-	var rec struct {
-		Env, Target, Verb string
-		ExitCode          int
+	if r := recs[0]; r.Env != "vm" || r.Target != "ssh" || r.Verb != "exec" || r.ExitCode != 3 || r.RemoteHost != "web1" || r.RemoteUser != user || r.Pod != "" {
+		t.Fatalf("trail record %+v", r)
 	}
-	if err := json.Unmarshal([]byte(strings.SplitN(string(trail), "\n", 2)[0]), &rec); err != nil {
-		t.Fatal(err)
+	if r := recs[1]; r.RemoteHost != "web2" || r.RemoteUser != user || r.ExitCode != 0 {
+		t.Fatalf("--host web2: trail record %+v", r)
 	}
-	if rec.Env != "vm" || rec.Target != "ssh" || rec.Verb != "exec" || rec.ExitCode != 3 {
-		t.Fatalf("trail record %+v", rec)
+	// ctl sessions shows where they ran.
+	r = a.ctl(t, "sessions")
+	if r.code != 0 || !strings.Contains(r.stdout, "\tvm\texec\t"+user+"@web2\t0\t") || !strings.Contains(r.stdout, "\tvm\texec\t"+user+"@web1\t3\t") {
+		t.Fatalf("ctl sessions: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = a.ctl(t, "sessions", "--json=remoteHost,remoteUser", "--limit", "1")
+	if r.code != 0 || !strings.Contains(r.stdout, `"remoteHost": "web2"`) || !strings.Contains(r.stdout, `"remoteUser": "`+user+`"`) {
+		t.Fatalf("ctl sessions --json: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
 	// Wrong choices are usage errors naming what exists.
 	r = a.ctl(t, "exec", "vm", "--host", "web3", "--", "true")
@@ -191,6 +224,12 @@ func TestSSHExecAllOneHostFailing(t *testing.T) {
 	r = a.ctl(t, "exec", "vm", "--role", "web", "--", "true")
 	if r.code != 0 || !strings.Contains(r.stderr, "2 hosts: 2 ok, 0 failed; exit 0") || strings.Contains(r.stderr, "worker1") {
 		t.Fatalf("--role web: exit %d stderr %q", r.code, r.stderr)
+	}
+	// One trail record per fan-out, naming every host it ran on.
+	recs := a.trail(t)
+	if len(recs) != 2 || recs[0].RemoteHost != "web1,web2,worker1" || recs[0].ExitCode != 3 || recs[1].RemoteHost != "web1,web2" ||
+		recs[1].RemoteUser != a.fleet.Hosts[0].User {
+		t.Fatalf("trail %+v", recs)
 	}
 	// An unreachable host is ssh's 255, the worst.
 	appendDownHost(t, a.fleet, "down")
@@ -318,6 +357,10 @@ func TestSSHDBShell(t *testing.T) {
 	m.Type(`\q`)
 	if code := m.ExitCode(); code != 0 {
 		t.Fatalf("exit %d\n%s", code, m.Screen())
+	}
+	// The trail names the app host (credentials) and the tunnel's host.
+	if recs := a.trail(t); len(recs) != 2 || recs[0].Verb != "dbshell" || recs[0].RemoteHost != "web1" || recs[1].RemoteHost != "db1,web1" {
+		t.Errorf("trail %+v", recs)
 	}
 	if listening(port) {
 		t.Fatalf("tunnel port %d still open after ctl exited", port)

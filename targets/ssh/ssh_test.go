@@ -117,6 +117,43 @@ func TestSSHArgs(t *testing.T) {
 	}
 }
 
+// Argv is the whole command line the doctor and the target share.
+func TestArgv(t *testing.T) {
+	tg, err := newT(t, &config.Environment{Hosts: []string{"ops@web1:2222"}, IdentityFile: "/k/id", SSHOptions: []string{"ServerAliveInterval=5"}}, targets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(tg.Argv("ops@web1:2222", Call{Batch: true, Flags: []string{"-T", "-n"}, Remote: "test -d '/srv/my app'"}), " ")
+	want := "/usr/bin/ssh -i /k/id -o IdentitiesOnly=yes -l ops -p 2222 -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=5 -T -n -- web1 test -d '/srv/my app'"
+	if got != want {
+		t.Errorf("Argv\n got %s\nwant %s", got, want)
+	}
+	if got := strings.Join(tg.Argv("ops@web1:2222", Call{Flags: []string{"-G"}}), " "); strings.Contains(got, "BatchMode") || !strings.HasSuffix(got, " -G -- web1") {
+		t.Errorf("Argv without batch or remote: %s", got)
+	}
+}
+
+// SessionHost names the hosts sessions ran on, in declaration order, and
+// the configured user (ssh -G is asked only when none is configured).
+func TestSessionHost(t *testing.T) {
+	tg, err := newT(t, &config.Environment{User: "deploy", Roles: map[string][]string{"web": {"web1", "web2"}, "db": {"ops@db1"}}}, targets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, u := tg.SessionHost(context.Background()); h != "" || u != "" {
+		t.Fatalf("before a session: %q %q", h, u)
+	}
+	tg.markRan("web2")
+	tg.markRan("web1")
+	if h, u := tg.SessionHost(context.Background()); h != "web1,web2" || u != "deploy" {
+		t.Fatalf("got %q %q", h, u)
+	}
+	tg.markRan("ops@db1")
+	if h, u := tg.SessionHost(context.Background()); h != "ops@db1,web1,web2" || u != "ops" {
+		t.Fatalf("got %q %q", h, u)
+	}
+}
+
 // The remote script runs in a real sh: arguments survive quoting, the
 // env files load, the working directory and CTL_ENV are set.
 func TestAppScriptInSh(t *testing.T) {
