@@ -59,8 +59,12 @@ func Main() int {
 		_ = update.Check(ctx, os.Getenv, time.Now())
 		return 0
 	}
-	notice := maybeCheckUpdates(os.Getenv, time.Now())
-	code := Execute(ctx, cmdutil.New(ios), os.Args[1:])
+	f := cmdutil.New(ios)
+	notice := maybeCheckUpdates(os.Getenv, func() bool {
+		cfg, err := f.Config() // memoized: the command reuses it
+		return err == nil && cfg.CheckUpdates
+	}, time.Now())
+	code := Execute(ctx, f, os.Args[1:])
 	if notice != "" && ios.IsStderrTTY() {
 		fmt.Fprintln(ios.ErrOut, iostreams.NewColorScheme(ios.ColorEnabled()).Muted(notice))
 	}
@@ -74,8 +78,8 @@ const updateCheckArg = "__update-check"
 // the notice the last lookup warrants, and when a lookup is due starts one
 // in a detached child (this process never waits for it). The state's time
 // is bumped first, so that commands started meanwhile do not spawn more.
-func maybeCheckUpdates(getenv func(string) string, now time.Time) string {
-	if !update.Enabled(getenv, false) {
+func maybeCheckUpdates(getenv func(string) string, configured func() bool, now time.Time) string {
+	if !update.Enabled(getenv, configured) {
 		return ""
 	}
 	path := update.StatePath(getenv)

@@ -135,6 +135,9 @@ func (e *Environment) Has(key string) bool {
 type Config struct {
 	App       string
 	AppOrigin Origin
+	// CheckUpdates is the opt-in to a daily release check (personal file;
+	// CTL_CHECK_UPDATES overrides it either way).
+	CheckUpdates bool
 	// TeamFile and PersonalFile are the files that were read ("" if none).
 	TeamFile     string
 	PersonalFile string

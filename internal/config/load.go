@@ -71,6 +71,7 @@ type rawFile struct {
 	path     string
 	kind     SourceKind
 	app      *val
+	updates  *val
 	defaults map[string]val
 	envs     []*rawEnv
 	discover []Discovery
@@ -174,7 +175,7 @@ func parseFile(read func(string) ([]byte, error), path, display string, kind Sou
 		d.errorf(root, "expected a mapping with app: and environments:, got %s", describe(root))
 		return nil, d.problems, nil
 	}
-	d.eachPair(root, []string{"version", "app", "defaults", "environments", "discover"}, "top level", func(key string, k, v *yaml.Node) {
+	d.eachPair(root, []string{"version", "app", "check_updates", "defaults", "environments", "discover"}, "top level", func(key string, k, v *yaml.Node) {
 		switch key {
 		case "version":
 			if s, ok := d.scalar(v, kInt, "version"); ok && s.(int) != 1 {
@@ -183,6 +184,10 @@ func parseFile(read func(string) ([]byte, error), path, display string, kind Sou
 		case "app":
 			if s, ok := d.scalar(v, kString, "app"); ok {
 				rf.app = &val{v: s, origin: d.origin(v)}
+			}
+		case "check_updates":
+			if b, ok := d.scalar(v, kBool, "check_updates"); ok {
+				rf.updates = &val{v: b, origin: d.origin(v)}
 			}
 		case "defaults":
 			d.envFields(v, "", rf.defaults, "defaults")

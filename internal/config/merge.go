@@ -23,6 +23,9 @@ func merge(cfg *Config, layers []*rawFile) []Problem {
 		if l.app != nil {
 			cfg.App, cfg.AppOrigin = l.app.v.(string), l.app.origin
 		}
+		if l.updates != nil {
+			cfg.CheckUpdates = l.updates.v.(bool)
+		}
 		for _, re := range l.envs {
 			if _, ok := byName[re.name]; !ok {
 				byName[re.name] = &Environment{Name: re.name, Origin: re.origin}

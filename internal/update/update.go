@@ -39,15 +39,15 @@ type State struct {
 }
 
 // Enabled reports whether the user opted in: the environment variable
-// wins over the configuration either way.
-func Enabled(getenv func(string) string, configured bool) bool {
+// wins over the configuration either way (which is only read without it).
+func Enabled(getenv func(string) string, configured func() bool) bool {
 	switch strings.ToLower(strings.TrimSpace(getenv(EnableEnv))) {
 	case "1", "true", "yes", "on":
 		return true
 	case "0", "false", "no", "off":
 		return false
 	}
-	return configured
+	return configured != nil && configured()
 }
 
 // StatePath is $XDG_STATE_HOME/ctl/update.json (~/.local/state by default).

@@ -48,7 +48,7 @@ func TestEnabledAndDue(t *testing.T) {
 		configured bool
 		want       bool
 	}{{"", false, false}, {"", true, true}, {"1", false, true}, {"true", false, true}, {"0", true, false}, {"no", true, false}} {
-		if got := Enabled(env(tt.v), tt.configured); got != tt.want {
+		if got := Enabled(env(tt.v), func() bool { return tt.configured }); got != tt.want {
 			t.Errorf("Enabled(%q, %v) = %v", tt.v, tt.configured, got)
 		}
 	}
