@@ -220,3 +220,26 @@ func FuzzLoad(f *testing.F) {
 		_, _ = Load(LoadOptions{TeamFile: "ctl.yaml", ReadFile: read})
 	})
 }
+
+// check_updates: the personal file opts in over a team file that does not;
+// a non-boolean is an error at its position.
+func TestCheckUpdates(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "ctl.yaml", "check_updates: false\n")
+	personal := write(t, t.TempDir(), "config.yaml", "check_updates: true\n")
+	cfg, err := Load(LoadOptions{Cwd: dir, PersonalFile: personal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.CheckUpdates {
+		t.Error("the personal file's check_updates: true was not applied")
+	}
+	cfg, err = Load(LoadOptions{Cwd: dir})
+	if err != nil || cfg.CheckUpdates {
+		t.Errorf("team false alone: %v, %v", cfg.CheckUpdates, err)
+	}
+	write(t, dir, "ctl.yaml", "check_updates: sometimes\n")
+	if _, err := Load(LoadOptions{Cwd: dir}); err == nil || !strings.Contains(err.Error(), "ctl.yaml:1:16") {
+		t.Errorf("a non-boolean check_updates: %v", err)
+	}
+}
