@@ -26,7 +26,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
-	"k8s.io/klog/v2"
 
 	"github.com/ctlops/ctl/status"
 	"github.com/ctlops/ctl/targets/kube"
@@ -67,16 +66,11 @@ type Watcher struct {
 	nsIndexed                     map[string]int // namespace -> index into the per-namespace informer slices (-1: cluster-wide 0)
 }
 
-var quietKlog sync.Once
-
 // New builds a Watcher; nothing happens until Run.
 func New(opts Options) (*Watcher, error) {
 	// client-go's reflectors log retries to stderr, which the full-screen
 	// view owns; the Conn state carries what matters.
-	quietKlog.Do(func() {
-		klog.LogToStderr(false)
-		klog.SetOutput(io.Discard)
-	})
+	kube.QuietLogs()
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
