@@ -68,7 +68,7 @@ sandbox-up: sandbox-build ## start the sandbox in SANDBOX_STATE; then: . $(SANDB
 sandbox-down: ## stop the sandbox and delete SANDBOX_STATE
 	scripts/sandbox/down.sh $(SANDBOX_STATE) --purge
 
-sandbox-demo: sandbox-build ## the sandbox with myapp in myapp-qa and myapp-prod; prints how to use it
+sandbox-demo: sandbox-build build ## the sandbox with myapp in myapp-qa and myapp-prod, ctl status and exec on it
 	scripts/sandbox/demo.sh $(SANDBOX_STATE)
 
 bench-status: build ## ctl status at 500 environments × 3 Deployments × 2 pods on the sandbox (creates and deletes them)

@@ -40,6 +40,30 @@ if command -v kubectl >/dev/null; then
   KUBECONFIG=$S/admin.kubeconfig kubectl -n myapp-qa exec deploy/web -- python manage.py migrate --noinput | tail -3
 fi
 
+# ctl on the same sandbox: the team file names the two namespaces.
+CTL=$SBX_REPO/bin/ctl
+if [ -x "$CTL" ]; then
+  cat >"$S/mysite/ctl.yaml" <<EOF
+version: 1
+app: myapp
+environments:
+  qa:
+    target: kubernetes
+    namespace: myapp-qa
+  prod:
+    target: kubernetes
+    namespace: myapp-prod
+    protected: true
+EOF
+  export KUBECONFIG=$S/admin.kubeconfig
+  echo
+  echo "\$ ctl status            # (on a terminal: the live view; here: the table, once)"
+  (cd "$S/mysite" && "$CTL" status) || true
+  echo
+  echo "\$ ctl exec qa -- python manage.py showmigrations inventory"
+  (cd "$S/mysite" && "$CTL" exec qa -- python manage.py showmigrations inventory) || true
+fi
+
 cat <<EOF
 
 The sandbox is up, with myapp in namespaces myapp-qa and myapp-prod:
@@ -54,5 +78,6 @@ The sandbox is up, with myapp in namespaces myapp-qa and myapp-prod:
 Exec into web-*/worker-* pods runs on this machine in $S/mysite (its .venv first
 on PATH, DATABASE_URL = the test PostgreSQL); port-forward to postgres reaches
 127.0.0.1:$CTL_TEST_PG_PORT. Rules: $S/fakekubelet-rules.json; logs: $S/logs.
+ctl: cd $S/mysite && ctl status | ctl shell qa | ctl pyshell qa | ctl dbshell prod
 Stop: scripts/sandbox/down.sh $S --purge   (or make sandbox-down)
 EOF
