@@ -82,7 +82,7 @@ func (t *TTY) SizeQueue(stop <-chan struct{}) remotecommand.TerminalSizeQueue {
 		q.ch <- *s
 	}
 	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
+	notifyResize(winch)
 	go func() {
 		defer signal.Stop(winch)
 		defer close(q.ch)

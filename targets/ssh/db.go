@@ -290,7 +290,7 @@ func privateDir(dir string) error {
 	if !st.IsDir() {
 		return fmt.Errorf("%s is not a directory", dir)
 	}
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok && int(sys.Uid) != os.Getuid() {
+	if ownedByOther(st) {
 		return fmt.Errorf("%s belongs to another user", dir)
 	}
 	if st.Mode().Perm() != 0o700 {
