@@ -182,3 +182,18 @@ func (e *NotSupportedError) Unwrap() error { return ErrNotSupported }
 func (e *NotSupportedError) Hint() string {
 	return "this build links no driver for it (see docs/configuration.md)"
 }
+
+// ManageArgv is env's python and manage.py, with defaultPython when the
+// configuration names none (remote targets: the manage.py path is relative
+// to the app's directory unless configured).
+func ManageArgv(env *config.Environment, defaultPython string) []string {
+	py := env.Python
+	if py == "" {
+		py = defaultPython
+	}
+	m := env.Manage
+	if m == "" {
+		m = "manage.py"
+	}
+	return []string{py, m}
+}

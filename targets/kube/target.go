@@ -102,15 +102,7 @@ func (t *Target) ShellArgv(cmd string) []string {
 // ManageArgv is the container's python and manage.py (relative to the
 // container's working directory unless configured).
 func (t *Target) ManageArgv(context.Context) ([]string, error) {
-	py := t.env.Python
-	if py == "" {
-		py = "python"
-	}
-	m := t.env.Manage
-	if m == "" {
-		m = "manage.py"
-	}
-	return []string{py, m}, nil
+	return targets.ManageArgv(t.env, "python"), nil
 }
 
 // Settings lists what env show resolves without touching the network.

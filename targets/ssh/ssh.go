@@ -350,15 +350,7 @@ func (t *Target) ShellArgv(cmd string) []string {
 // ManageArgv is the configured python (else python3, from the project's
 // virtualenv when it has one) and manage.py.
 func (t *Target) ManageArgv(context.Context) ([]string, error) {
-	py := t.env.Python
-	if py == "" {
-		py = "python3"
-	}
-	m := t.env.Manage
-	if m == "" {
-		m = "manage.py"
-	}
-	return []string{py, m}, nil
+	return targets.ManageArgv(t.env, "python3"), nil
 }
 
 // Settings lists what env show resolves without touching the network.
