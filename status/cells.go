@@ -77,7 +77,10 @@ func Cells(e *Env, now time.Time) []string {
 		warn = e.Note
 	}
 	version := e.Version
-	if version == "" {
+	switch {
+	case version == "" && e.RevisionError != "":
+		version = "?"
+	case version == "":
 		version = "-"
 	}
 	return []string{name, e.Target, version, ready, restarts, rollout, mig, oneLine(warn)}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -186,6 +187,13 @@ func (p *Probes) probeSSH(ctx context.Context, e *config.Environment, row *Env) 
 		row.Health, row.Note = HealthUnknown, "no hosts configured"
 		return
 	}
+	// The target knows ssh's view of a host (ssh_config aliases, ports).
+	var resolver addrResolver
+	if p.Target != nil {
+		if t, err := p.Target(e.Name); err == nil {
+			resolver, _ = t.(addrResolver)
+		}
+	}
 	port := e.Port
 	if port == 0 {
 		port = 22
@@ -193,15 +201,29 @@ func (p *Probes) probeSSH(ctx context.Context, e *config.Environment, row *Env) 
 	up := 0
 	var down []string
 	for _, h := range hosts {
+		dctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		var hp string
+		direct := true
+		if resolver != nil {
+			if a, d, err := resolver.DialAddr(dctx, h); err == nil {
+				hp, direct = a, d
+			}
+		}
 		if i := strings.LastIndex(h, "@"); i >= 0 {
 			h = h[i+1:]
 		}
-		hp := net.JoinHostPort(h, strconv.Itoa(port))
-		if _, _, err := net.SplitHostPort(h); err == nil {
-			hp = h
+		if hp == "" {
+			hp = net.JoinHostPort(h, strconv.Itoa(port))
+			if _, _, err := net.SplitHostPort(h); err == nil {
+				hp = h
+			}
 		}
-		dctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		err := p.Dial(dctx, hp)
+		// Behind a jump host: not dialable from here; the revision
+		// command (over ssh) tells.
+		err := error(nil)
+		if direct {
+			err = p.Dial(dctx, hp)
+		}
 		cancel()
 		if err == nil {
 			up++
@@ -213,11 +235,54 @@ func (p *Probes) probeSSH(ctx context.Context, e *config.Environment, row *Env) 
 	row.Reachable = &ok
 	switch {
 	case ok:
-		row.Health, row.Note = HealthOK, "ssh: "+strconv.Itoa(up)+" host(s) reachable; revision not shown yet"
+		row.Health, row.Note = HealthOK, "ssh: "+strconv.Itoa(up)+" host(s) reachable"
 	case up > 0:
 		row.Health, row.Note = HealthWarn, "ssh: unreachable: "+strings.Join(down, ", ")
 	default:
 		row.Health, row.Note = HealthFail, "ssh: unreachable: "+strings.Join(down, ", ")
+		return
+	}
+	p.probeRevision(ctx, e, row)
+}
+
+// addrResolver is a target that knows the address ssh dials for a host.
+type addrResolver interface {
+	DialAddr(ctx context.Context, host string) (addr string, direct bool, err error)
+}
+
+// Revisioner is a target that can tell the deployed revision (ssh).
+type Revisioner interface {
+	Revision(ctx context.Context) (rev, host string, err error)
+}
+
+// probeRevision runs the environment's revision command (bounded by
+// ProbeTimeout); a failure leaves the version unknown and says why.
+func (p *Probes) probeRevision(ctx context.Context, e *config.Environment, row *Env) {
+	if p.Target == nil {
+		return
+	}
+	t, err := p.Target(e.Name)
+	if err != nil {
+		row.RevisionError = firstLine(err.Error())
+	} else if r, ok := t.(Revisioner); ok {
+		rctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
+		rev, _, err := r.Revision(rctx)
+		if err != nil {
+			if errors.Is(rctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+				err = &probeError{"revision command timed out after " + ProbeTimeout.String()}
+			}
+			row.RevisionError = firstLine(err.Error())
+		}
+		cancel()
+		row.Version = rev
+	} else {
+		return
+	}
+	if row.RevisionError != "" {
+		row.Note += "; revision: " + row.RevisionError
+		if row.Health == HealthOK {
+			row.Health = HealthWarn
+		}
 	}
 }
 

@@ -109,6 +109,9 @@ type Env struct {
 	Local *Local `json:"local,omitempty"`
 	// Reachable is an SSH environment's host reachability.
 	Reachable *bool `json:"reachable,omitempty"`
+	// RevisionError says why an SSH environment's revision command gave
+	// no version.
+	RevisionError string `json:"revisionError,omitempty"`
 
 	// Context and Namespace locate a Kubernetes environment.
 	Context   string `json:"context,omitempty"`

@@ -18,6 +18,7 @@ import (
 	"github.com/ctlops/ctl/internal/testenv"
 	"github.com/ctlops/ctl/status"
 	_ "github.com/ctlops/ctl/targets/local"
+	_ "github.com/ctlops/ctl/targets/ssh"
 )
 
 func run(t *testing.T, dir string, args ...string) (string, string, error) {
@@ -26,7 +27,7 @@ func run(t *testing.T, dir string, args ...string) (string, string, error) {
 	f := cmdutil.New(ios)
 	f.Cwd = func() (string, error) { return dir, nil }
 	f.Getenv = func(k string) string {
-		if k == "HOME" || k == "PATH" {
+		if k == "HOME" || k == "PATH" || k == "CTL_SSH_CONTROL_DIR" {
 			return os.Getenv(k)
 		}
 		return ""
@@ -59,26 +60,25 @@ func TestLocalAndSSHRows(t *testing.T) {
 	git(t, proj, "commit", "-q", "-m", "init")
 	git(t, proj, "tag", "v0.1.0")
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	// Real sshd hosts: box's dir holds a REVISION file (no git), gitbox's
+	// is the tagged git checkout, broken's revision command fails.
+	t.Setenv("CTL_SSH_CONTROL_DIR", "none")
+	t.Setenv("SSH_AUTH_SOCK", "")
+	fleet := testenv.StartSSHFleet(t, "web1")
+	revDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(revDir, "REVISION"), []byte("release-2026.11.3\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.Close()
-		}
-	}()
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
 	closedPort := closed.Addr().(*net.TCPAddr).Port
 	_ = closed.Close()
-	port := ln.Addr().(*net.TCPAddr).Port
+	sshEnv := func(name, body string) string {
+		return "  " + name + ":\n    target: ssh\n    ssh_config: " + fleet.Config + "\n    hosts: [web1]\n" + body
+	}
 	cfg := "environments:\n  local: {}\n" +
-		"  box:\n    target: ssh\n    user: deploy\n    hosts: [127.0.0.1]\n    port: " + strconv.Itoa(port) + "\n" +
+		sshEnv("box", "    dir: "+revDir+"\n") +
+		sshEnv("gitbox", "    dir: "+proj+"\n") +
+		sshEnv("broken", "    dir: "+revDir+"\n    revision_command: \"echo no release recorded >&2; exit 3\"\n") +
 		"  gone:\n    target: ssh\n    user: deploy\n    hosts: [127.0.0.1]\n    port: " + strconv.Itoa(closedPort) + "\n"
 	if err := os.WriteFile(filepath.Join(proj, "ctl.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
@@ -111,8 +111,15 @@ func TestLocalAndSSHRows(t *testing.T) {
 	if h := envs["local"].Health; h != status.HealthWarn && h != status.HealthFail {
 		t.Errorf("pending migrations: health %s", h)
 	}
-	if b := envs["box"]; b.Reachable == nil || !*b.Reachable || b.Health != status.HealthOK {
-		t.Errorf("box: %+v", b)
+	if b := envs["box"]; b.Reachable == nil || !*b.Reachable || b.Health != status.HealthOK || b.Version != "release-2026.11.3" {
+		t.Errorf("box (REVISION file): %+v", b)
+	}
+	if b := envs["gitbox"]; b.Health != status.HealthOK || b.Version != "v0.1.0" {
+		t.Errorf("gitbox (git describe): %+v", b)
+	}
+	if b := envs["broken"]; b.Reachable == nil || !*b.Reachable || b.Health != status.HealthWarn || b.Version != "" ||
+		!strings.Contains(b.RevisionError, "exited 3 on web1: no release recorded") || !strings.Contains(b.Note, "revision: ") {
+		t.Errorf("broken (failing revision command): %+v", b)
 	}
 	if g := envs["gone"]; g.Reachable == nil || *g.Reachable || g.Health != status.HealthFail {
 		t.Errorf("gone: %+v", g)
@@ -138,11 +145,26 @@ func TestLocalAndSSHRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "local\tlocal\tv0.1.0\tdb up\t") || !strings.Contains(lines[0], "\tapplied\t") {
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "local\tlocal\tv0.1.0\tdb up\t") || !strings.Contains(lines[0], "\tapplied\t") {
 		t.Fatalf("table:\n%s", out)
 	}
-	if !strings.HasPrefix(lines[2], "gone\tssh\t") || !strings.HasSuffix(lines[2], "\tfail") {
-		t.Fatalf("gone row: %q", lines[2])
+	row := func(name string) string {
+		for _, l := range lines {
+			if strings.HasPrefix(l, name+"\t") {
+				return l
+			}
+		}
+		t.Fatalf("no %s row:\n%s", name, out)
+		return ""
+	}
+	if r := row("box"); !strings.HasPrefix(r, "box\tssh\trelease-2026.11.3\thost up\t") {
+		t.Errorf("box row: %q", r)
+	}
+	if r := row("broken"); !strings.HasPrefix(r, "broken\tssh\t?\thost up\t") || !strings.Contains(r, "revision: revision command exited 3 on web1: no release recorded") || !strings.HasSuffix(r, "\twarn") {
+		t.Errorf("broken row: %q", r)
+	}
+	if r := row("gone"); !strings.HasPrefix(r, "gone\tssh\t-\t") || !strings.HasSuffix(r, "\tfail") {
+		t.Errorf("gone row: %q", r)
 	}
 
 	// --json=FIELDS selects.

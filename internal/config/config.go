@@ -119,6 +119,9 @@ type Environment struct {
 	IdentityFile string
 	KnownHosts   string
 	SSHOptions   []string
+	// RevisionCommand prints the deployed revision (ctl status); run in
+	// dir on the first host that answers.
+	RevisionCommand string
 
 	// Origins maps a dotted key ("python", "database.url") to where its
 	// value came from. Keys absent here are unset.

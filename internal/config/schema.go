@@ -146,6 +146,8 @@ func buildSchema() []*field {
 			func(e *Environment) *string { return &e.KnownHosts }),
 		mk("ssh_options", kList, onlySSH, "extra ssh -o options, e.g. [ConnectTimeout=5]",
 			func(e *Environment, v any) { e.SSHOptions = v.([]string) }, func(e *Environment) any { return e.SSHOptions }),
+		sfield("revision_command", onlySSH, "shell command printing the deployed revision for `ctl status`, run in dir as sudo_user (default: git describe, else the REVISION file)",
+			func(e *Environment) *string { return &e.RevisionCommand }),
 	}
 }
 
