@@ -207,7 +207,10 @@ func Build(d Deps, names []string) []*Check {
 				contextOrder = append(contextOrder, ctxName)
 			}
 		case config.TargetSSH:
+			// env.database: the credentials on the app host, through
+			// ctl's own ssh tunnel (the ssh target's Database).
 			envChecks = append(envChecks, sshChecks(s, e)...)
+			envChecks = append(envChecks, databaseCheck(s, e, nil))
 		default:
 			envChecks = append(envChecks, databaseCheck(s, e, nil))
 		}

@@ -172,3 +172,36 @@ func TestSSHConfigErrors(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// env.database on an ssh environment: the DATABASE_URL of the app host's
+// env file, through ctl's own ssh tunnel, to the rig's PostgreSQL.
+func TestSSHDatabase(t *testing.T) {
+	testenv.RequireTool(t, "psql")
+	dsn := testenv.PostgresDSN(t)
+	password := passwordOf(dsn)
+	f := testenv.StartSSHFleet(t, "web1")
+	envFile := filepath.Join(t.TempDir(), "myapp.env")
+	body := fmt.Sprintf("    ssh_config: %s\n    hosts: [web1]\n    database:\n      url_from: %s\n", f.Config, envFile)
+
+	if err := os.WriteFile(envFile, []byte("export DATABASE_URL='"+dsn+"'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := one(t, sshProject(t, body), []string{"vm"}, "env.database")
+	if r.Status != Pass || !strings.Contains(r.Message, "PostgreSQL") || !strings.Contains(strings.Join(r.Details, " "), "through an ssh tunnel via web1") {
+		t.Fatalf("right URL: %+v", r)
+	}
+
+	wrong := "not-the-" + password
+	if err := os.WriteFile(envFile, []byte("export DATABASE_URL='"+strings.Replace(dsn, ":"+password+"@", ":"+wrong+"@", 1)+"'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = one(t, sshProject(t, body), []string{"vm"}, "env.database")
+	text := r.Message + r.Hint + strings.Join(r.Details, " ")
+	if r.Status != Fail || !strings.Contains(text, "password authentication failed") {
+		t.Fatalf("wrong password: %+v", r)
+	}
+	if strings.Contains(text, password) || strings.Contains(text, wrong) {
+		t.Fatalf("a password leaked into the result: %+v", r)
+	}
+	t.Logf("wrong password: %s (hint: %s)", r.Message, r.Hint)
+}
