@@ -9,6 +9,9 @@ import (
 )
 
 func init() {
+	// Before any client exists: setting the logger later races with
+	// client-go goroutines that are already logging.
+	QuietLogs()
 	targets.Register(config.TargetKubernetes, func(env *config.Environment, d targets.Deps) (targets.Target, error) {
 		t, err := New(env, Deps{App: d.App, Opts: d.Opts})
 		if err != nil {
