@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What CI proves about packaging (run by scripts/test.sh, or make release-check):
 #   1. `goreleaser check` accepts .goreleaser.yml;
-#   2. a snapshot release of linux/amd64 and darwin/arm64 (the same config
-#      with its targets narrowed, so CI does not cross-compile all six)
+#   2. a snapshot release of linux/amd64, darwin/arm64 and windows/amd64 (the
+#      same config with its targets narrowed, so CI does not cross-compile all six)
 #      produces archives, deb, rpm, checksums and the Homebrew cask;
 #   3. the archives and the deb hold what users need (both binaries,
 #      LICENSE, README, man pages, completions), and ctl installed from
@@ -18,7 +18,7 @@ work=$(mktemp -d /tmp/ctl-release.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # The same configuration, two targets, and without -trimpath so that the
 # linux build reuses the compile cache of the tests' own builds.
-sed -e 's/^    goos: &goos .*$/    targets: \&targets [linux_amd64_v1, darwin_arm64_v8.0]/' \
+sed -e 's/^    goos: &goos .*$/    targets: \&targets [linux_amd64_v1, darwin_arm64_v8.0, windows_amd64_v1]/' \
     -e '/^      - -trimpath$/d' \
     -e '/^    goarch: &goarch/d' -e 's/^    goos: \*goos$/    targets: *targets/' -e '/^    goarch: \*goarch$/d' \
     .goreleaser.yml >"$work/goreleaser.yml"
@@ -39,6 +39,10 @@ for a in linux_amd64 darwin_arm64; do
   where=$f
   need "$(tar tzf "$f")" ctl ctl-full LICENSE README.md 'docs/man/ctl.1' 'docs/man/ctl-shell.1' 'completions/ctl.bash' 'completions/_ctl' 'completions/ctl.fish'
 done
+
+f=$(ls dist/ctl_*_windows_amd64.zip)
+where=$f
+need "$(/usr/bin/python3 -m zipfile -l "$f" | awk 'NR>1 {print $1}')" 'ctl\.exe' 'ctl-full\.exe' LICENSE 'docs/man/ctl.1' 'completions/ctl.bash'
 
 # Install from the linux archive and run it.
 mkdir -p "$work/archive"
