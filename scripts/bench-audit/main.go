@@ -65,8 +65,9 @@ func main() {
 		{name: "manage.py check --deploy", argv: []string{*python, "manage.py", "check", "--deploy"}, okCodes: []int{0}},
 		// ctl's start-up alone, to tell the audit's cost from the process's.
 		{name: "ctl --version", argv: []string{ctlPath, "--version"}, okCodes: []int{0}},
-		// The floor: what starting any process costs here.
+		// The floors: what starting any process, and any Go program, costs here.
 		{name: "/bin/true (process floor)", argv: []string{"/bin/true"}, okCodes: []int{0}},
+		{name: "Go hello-world (Go floor)", argv: []string{goHello(tmp)}, okCodes: []int{0}},
 	}
 	const warmup = 2
 	for r := 0; r < *rounds+warmup; r++ {
@@ -93,6 +94,7 @@ func main() {
 	fmt.Printf("%-26s %10s   (ctl audit median − ctl --version median)\n", "audit beyond start-up", ms(median(subjects[0].runs)-median(subjects[2].runs)))
 	floor := median(subjects[3].runs)
 	fmt.Printf("%-26s %9.0f×   (check --deploy median / /bin/true median: no process can beat this ratio here)\n", "ceiling of any CLI", float64(median(subjects[1].runs))/float64(floor))
+	fmt.Printf("%-26s %9.0f×   (check --deploy median / Go hello-world median: no Go program can beat this ratio here)\n", "ceiling of any Go CLI", float64(median(subjects[1].runs))/float64(median(subjects[4].runs)))
 
 	wallRate, cpuRate, n := inProcessRate(project, *inproc)
 	fmt.Println()
@@ -206,4 +208,30 @@ func copyProject(src, dst string) error {
 func fail(format string, a ...any) {
 	fmt.Fprintf(os.Stderr, "bench-audit: "+format+"\n", a...)
 	os.Exit(2)
+}
+
+// goHello builds the smallest Go program that prints a line, with the
+// same toolchain, into dir, and returns its path.
+func goHello(dir string) string {
+	src := filepath.Join(dir, "hello")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		fail("%v", err)
+	}
+	files := map[string]string{
+		"go.mod":  "module hello\n\ngo 1.24\n",
+		"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(body), 0o644); err != nil {
+			fail("%v", err)
+		}
+	}
+	bin := filepath.Join(dir, "hello-bin")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fail("building the Go hello-world: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -44,7 +44,9 @@ func main() {
 	if err != nil {
 		fail("namespace: %v", err)
 	}
-	defer func() { _ = sb.Client.CoreV1().Namespaces().Delete(context.Background(), ns.Name, metav1.DeleteOptions{}) }()
+	defer func() {
+		_ = sb.Client.CoreV1().Namespaces().Delete(context.Background(), ns.Name, metav1.DeleteOptions{})
+	}()
 	for i := 0; i < 100; i++ { // pods need the namespace's default ServiceAccount
 		if _, err := sb.Client.CoreV1().ServiceAccounts(ns.Name).Get(ctx, "default", metav1.GetOptions{}); err == nil {
 			break
@@ -66,7 +68,9 @@ func main() {
 	if err := rules.Update(sb.RulesFile, func(rs *rules.Rules) error { rs.SetExec(rule); return nil }); err != nil {
 		fail("rules: %v", err)
 	}
-	defer func() { _ = rules.Update(sb.RulesFile, func(rs *rules.Rules) error { rs.RemoveExec(rule); return nil }) }()
+	defer func() {
+		_ = rules.Update(sb.RulesFile, func(rs *rules.Rules) error { rs.RemoveExec(rule); return nil })
+	}()
 	dir, _ := os.MkdirTemp("", "bench-exec-")
 	defer os.RemoveAll(dir)
 	_ = os.WriteFile(filepath.Join(dir, "ctl.yaml"), []byte("environments:\n  qa:\n    target: kubernetes\n    namespace: "+ns.Name+"\n"), 0o644)
