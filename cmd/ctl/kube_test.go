@@ -274,7 +274,7 @@ func TestKubeDBShell(t *testing.T) {
 
 	// SIGTERM to ctl ends psql and the tunnel.
 	cmd := a.Command(t, "dbshell", "qa", "--", "-Xc", "select pg_sleep(60)")
-	var errb strings.Builder
+	var errb testenv.SyncBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -125,7 +125,7 @@ func TestKubeDBShellSignals(t *testing.T) {
 
 func dbshellSignal(t *testing.T, a *sandboxtest.App, sig syscall.Signal) {
 	cmd := a.Command(t, "dbshell", "qa", "--", "-Xc", "select pg_sleep(60)")
-	var errb strings.Builder
+	var errb testenv.SyncBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func TestKubeTunnelReestablished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errb strings.Builder
+	var errb testenv.SyncBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

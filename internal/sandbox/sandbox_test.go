@@ -2,7 +2,6 @@ package sandbox_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +28,7 @@ import (
 
 	"github.com/ctlops/ctl/internal/sandbox"
 	"github.com/ctlops/ctl/internal/sandbox/sandboxtest"
+	"github.com/ctlops/ctl/internal/testenv"
 )
 
 // The two ways a client streams exec and port-forward: SPDY (POST) and
@@ -133,7 +132,7 @@ func TestExecTTY(t *testing.T) {
 
 	t.Run("ctrl-c interrupts the foreground command", func(t *testing.T) {
 		inR, inW := io.Pipe()
-		out := &syncBuffer{}
+		out := &testenv.SyncBuffer{}
 		done := make(chan error, 1)
 		go func() {
 			_, _, err := execIn(t, sb, "websocket", ns, pod, "web", []string{"sh"},
@@ -142,11 +141,11 @@ func TestExecTTY(t *testing.T) {
 		}()
 		// "rea""dy" is only "ready" in the shell's output, not in the echo of what we type.
 		typeLine(t, inW, `echo rea""dy; sleep 30`)
-		out.waitFor(t, "ready")
+		out.WaitFor(t, "ready")
 		time.Sleep(300 * time.Millisecond) // sleep has started
 		typeLine(t, inW, "\x03")
 		typeLine(t, inW, `echo "status=$?"`)
-		out.waitFor(t, "status=130")
+		out.WaitFor(t, "status=130")
 		typeLine(t, inW, "exit 7")
 		select {
 		case err := <-done:
@@ -392,7 +391,7 @@ func forward(t *testing.T, sb *sandbox.Sandbox, proto, ns, pod string, port int)
 		}
 	}
 	stop, ready := make(chan struct{}), make(chan struct{})
-	var errOut syncBuffer
+	var errOut testenv.SyncBuffer
 	pf, err := portforward.NewOnAddresses(dialer, []string{"127.0.0.1"}, []string{fmt.Sprintf("0:%d", port)}, stop, ready, io.Discard, &errOut)
 	if err != nil {
 		t.Fatal(err)
@@ -424,31 +423,3 @@ func typeLine(t *testing.T, w io.Writer, s string) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) waitFor(t *testing.T, s string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(b.String(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %q in the output: %q", s, b.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
