@@ -3,7 +3,6 @@ package doctor
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -87,17 +86,8 @@ func ctl(t *testing.T, dir string, environ []string, args ...string) result {
 	cmd := exec.Command(testenv.Ctl(t), args...)
 	cmd.Dir = dir
 	cmd.Env = environ
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	out, errOut, code := testenv.Run(t, cmd, "")
+	return result{out, errOut, code}
 }
 
 func writeFile(t *testing.T, path, body string, mode os.FileMode) {

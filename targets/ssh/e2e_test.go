@@ -7,7 +7,6 @@ package ssh_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -91,17 +90,8 @@ func (a *vmApp) ctl(t *testing.T, args ...string) result {
 	cmd := exec.Command(testenv.Ctl(t), args...)
 	cmd.Dir = a.dir
 	cmd.Env = testenv.CleanEnv(a.env()...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	out, errOut, code := testenv.Run(t, cmd, "")
+	return result{out, errOut, code}
 }
 
 // trailRecord is a line of the session trail, as these tests read it.
