@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +18,7 @@ import (
 	"github.com/ctlops/ctl/internal/build"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden/*.golden from the current output")
@@ -41,23 +41,7 @@ func project(t *testing.T, name string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), name)
 	src := filepath.Join(fixtures, name)
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.CopyTree(t, src, dst)
 	return dst
 }
 

@@ -62,7 +62,7 @@ func TestPreCommitHook(t *testing.T) {
 
 	// A project whose settings need DJANGO_SECRET_KEY from the environment.
 	proj := filepath.Join(t.TempDir(), "proj")
-	copyTree(t, filepath.Join(root, "checks", "audit", "testdata", "golden", "clean"), proj)
+	testenv.CopyTree(t, filepath.Join(root, "checks", "audit", "testdata", "golden", "clean"), proj)
 	if err := os.WriteFile(filepath.Join(proj, ".env.production"),
 		[]byte("DJANGO_SECRET_KEY=q8Zr2LxV0tWm5KcN7bJd3HfYs9PgUe1AiXo4RzTl6MnBv_EkQw\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -90,26 +90,5 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	if strings.Contains(out, "q8Zr2LxV0tWm5KcN7bJd3HfYs9PgUe1AiXo4RzTl6MnBv_EkQw") {
 		t.Error("the secret key appears in the hook's output")
-	}
-}
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if fi.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

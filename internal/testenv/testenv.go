@@ -77,9 +77,7 @@ func ExampleProject(t testing.TB) string {
 	RequireDjango(t)
 	dst := filepath.Join(t.TempDir(), "mysite")
 	src := filepath.Join(RepoRoot(t), "examples", "mysite")
-	if out, err := exec.Command("cp", "-r", src, dst).CombinedOutput(); err != nil {
-		t.Fatalf("copying the example project: %v: %s", err, out)
-	}
+	CopyTree(t, src, dst)
 	cmd := exec.Command(SystemPython, "-m", "venv", "--without-pip", "--system-site-packages", filepath.Join(dst, ".venv"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("creating the virtualenv: %v: %s", err, out)
@@ -144,4 +142,26 @@ func CleanEnv(extra ...string) []string {
 		out = append(out, kv)
 	}
 	return append(out, extra...)
+}
+
+// CopyTree copies the directory src to dst (created), files as 0644.
+func CopyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copying %s: %v", src, err)
+	}
 }
