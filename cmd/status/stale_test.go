@@ -1,13 +1,10 @@
 package status_test
 
 import (
-	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,65 +13,9 @@ import (
 	statusCmd "github.com/ctlops/ctl/cmd/status"
 	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/sandbox"
+	"github.com/ctlops/ctl/internal/sandbox/sandboxtest"
 	"github.com/ctlops/ctl/status"
 )
-
-// proxy forwards TCP to the API server; Stop cuts every connection and
-// refuses new ones, Start listens again on the same address.
-type proxy struct {
-	t       *testing.T
-	addr    string
-	backend string
-	mu      sync.Mutex
-	ln      net.Listener
-	conns   []net.Conn
-}
-
-func (p *proxy) Start() {
-	p.t.Helper()
-	var ln net.Listener
-	var err error
-	for i := 0; i < 50; i++ { // the old socket may linger a moment
-		if ln, err = net.Listen("tcp", p.addr); err == nil {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			b, err := net.Dial("tcp", p.backend)
-			if err != nil {
-				_ = c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, b)
-			p.mu.Unlock()
-			go func() { _, _ = io.Copy(b, c); _ = b.Close() }()
-			go func() { _, _ = io.Copy(c, b); _ = c.Close() }()
-		}
-	}()
-}
-
-func (p *proxy) Stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	_ = p.ln.Close()
-	for _, c := range p.conns {
-		_ = c.Close()
-	}
-	p.conns = nil
-}
 
 // A broken connection shows as stale (with the time of the last update)
 // and heals by itself when the API server is reachable again.
@@ -86,9 +27,7 @@ func TestWatchStaleAndRecover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{t: t, addr: "127.0.0.1:0", backend: u.Host}
-	p.Start()
-	t.Cleanup(p.Stop)
+	p := sandboxtest.StartRelay(t, u.Host)
 
 	// A kubeconfig whose context "proxied" reaches the API through the proxy.
 	kc, err := clientcmd.LoadFromFile(sb.Kubeconfig)
@@ -97,7 +36,7 @@ func TestWatchStaleAndRecover(t *testing.T) {
 	}
 	cur := kc.Contexts[kc.CurrentContext]
 	cl := *kc.Clusters[cur.Cluster]
-	cl.Server = "https://" + p.addr
+	cl.Server = "https://" + p.Addr
 	kc.Clusters["proxied"] = &cl
 	ctxCopy := *cur
 	ctxCopy.Cluster = "proxied"
@@ -126,7 +65,7 @@ func TestWatchStaleAndRecover(t *testing.T) {
 	if strings.Contains(c.Err, "BEGIN") {
 		t.Errorf("error leaks credentials: %s", c.Err)
 	}
-	p.Start()
+	p.Start(t)
 	waitConn(t, lines, "recovered", func(c *status.Conn) bool { return !c.Stale })
 }
 

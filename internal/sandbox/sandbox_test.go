@@ -422,4 +422,3 @@ func typeLine(t *testing.T, w io.Writer, s string) {
 		t.Fatalf("typing %q: %v", s, err)
 	}
 }
-

@@ -3,13 +3,10 @@ package sandboxtest
 import (
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -191,68 +188,17 @@ func (a *App) Run(t testing.TB, stdin string, args ...string) Result {
 	return Result{stdout, stderr, code}
 }
 
-// APIProxy relays TCP connections to the sandbox's API server, so that a
-// test can cut every connection through it (Cut), as a network drop or an
-// API server restart would, without touching the shared sandbox.
-type APIProxy struct {
-	Addr     string // 127.0.0.1:PORT
-	mu       sync.Mutex
-	conns    map[net.Conn]bool
-	accepted int
-}
-
-// ProxyAPI starts an APIProxy, points the app's Kubeconfig at it and
-// stops it when the test ends.
-func (a *App) ProxyAPI(t testing.TB) *APIProxy {
+// ProxyAPI puts a Relay between ctl and the sandbox's API server, points
+// the app's Kubeconfig at it, and stops it when the test ends.
+func (a *App) ProxyAPI(t testing.TB) *Relay {
 	t.Helper()
 	target, err := url.Parse(a.SB.Config.Host)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &APIProxy{Addr: l.Addr().String(), conns: map[net.Conn]bool{}}
-	t.Cleanup(func() { l.Close(); p.Cut() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", target.Host)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns[c], p.conns[up] = true, true
-			p.accepted++
-			p.mu.Unlock()
-			go func() { _, _ = io.Copy(up, c); up.Close() }()
-			go func() { _, _ = io.Copy(c, up); c.Close() }()
-		}
-	}()
+	r := StartRelay(t, target.Host)
 	cfg := rest.CopyConfig(a.SB.Config)
-	cfg.Host = "https://" + p.Addr
+	cfg.Host = "https://" + r.Addr
 	a.Kubeconfig = a.SB.WriteKubeconfig(t, cfg, a.NS)
-	return p
-}
-
-// Cut closes every connection relayed so far.
-func (p *APIProxy) Cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for c := range p.conns {
-		c.Close()
-		delete(p.conns, c)
-	}
-}
-
-// Accepted is how many connections the proxy has relayed.
-func (p *APIProxy) Accepted() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.accepted
+	return r
 }
