@@ -59,9 +59,7 @@ func secretFreeTemp(t *testing.T, a *sandboxtest.App) (tmpdir string, roots, ski
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(tmpdir) })
-	others, _ := filepath.Glob(filepath.Join(os.TempDir(), "Test*"))
-	builds, _ := filepath.Glob(filepath.Join(os.TempDir(), "go-build*"))
-	skip = append(append(others, builds...), os.Getenv("CTL_TEST_PG_DIR"), a.SB.StateDir, filepath.Dir(testenv.Ctl(t)), a.Project)
+	skip = append(testenv.OthersSecretHolders(t), a.SB.StateDir, filepath.Dir(testenv.Ctl(t)), a.Project)
 	return tmpdir, testenv.TempRoots(tmpdir), skip
 }
 

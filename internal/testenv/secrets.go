@@ -44,12 +44,24 @@ func TempRoots(tmpdirs ...string) []string {
 
 // AssertSecretNotInFiles fails t for every regular file up to 1 MiB under
 // roots that holds secret, except under the skip paths (the test's own
-// fixtures that hold it by design, the rig's files). Unreadable files and
-// directories are passed over.
+// fixtures that hold it by design, the rig's files) and under what other
+// tests own: their temp dirs (Test* directly under a root, other than t's)
+// and Go's build dirs (go-build*). Those are matched while walking, since
+// tests of other packages run in parallel and create theirs at any time,
+// holding the rig's DSN by design. Unreadable files and directories are
+// passed over.
 func AssertSecretNotInFiles(t testing.TB, secret string, roots []string, skip ...string) {
 	t.Helper()
 	if secret == "" {
 		t.Fatal("AssertSecretNotInFiles: empty secret")
+	}
+	own := filepath.Dir(t.TempDir())
+	othersOwn := func(p string, root string) bool {
+		if filepath.Dir(p) != root || p == own {
+			return false
+		}
+		base := filepath.Base(p)
+		return strings.HasPrefix(base, "Test") || strings.HasPrefix(base, "go-build")
 	}
 	skipped := func(p string) bool {
 		for _, s := range skip {
@@ -64,7 +76,7 @@ func AssertSecretNotInFiles(t testing.TB, secret string, roots []string, skip ..
 			if err != nil {
 				return nil //nolint:nilerr // another user's or a vanished directory
 			}
-			if skipped(p) {
+			if skipped(p) || (d.IsDir() && othersOwn(p, root)) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
@@ -84,33 +96,19 @@ func AssertSecretNotInFiles(t testing.TB, secret string, roots []string, skip ..
 	}
 }
 
-// OthersSecretHolders are the places under TempRoots that t's scan for the
-// rig's database secret passes over, because they hold it by design or are
-// not t's: the rig's PostgreSQL directory (CTL_TEST_PG_DIR: its env file),
-// the sandbox's state (the directory of CTL_SANDBOX_ENV: its fakekubelet
-// rules hold the DSN while a kube test of any package runs), the Go build
-// cache and other tests' temp dirs (Test*: other packages' tests run in
-// parallel and may write the DSN by design). The temp dirs of t itself
-// (t.TempDir) stay scanned.
+// OthersSecretHolders are the rig's places under TempRoots that hold its
+// database secret by design: the PostgreSQL directory (CTL_TEST_PG_DIR:
+// its env file) and the sandbox's state (the directory of CTL_SANDBOX_ENV:
+// its fakekubelet rules hold the DSN while a kube test of any package
+// runs). Other tests' temp dirs are passed over by AssertSecretNotInFiles.
 func OthersSecretHolders(t testing.TB) []string {
 	t.Helper()
-	own := filepath.Dir(t.TempDir())
 	var out []string
 	if d := os.Getenv("CTL_TEST_PG_DIR"); d != "" {
 		out = append(out, d)
 	}
 	if f := os.Getenv("CTL_SANDBOX_ENV"); f != "" {
 		out = append(out, filepath.Dir(f))
-	}
-	for _, root := range TempRoots() {
-		for _, pattern := range []string{"Test*", "go-build*"} {
-			dirs, _ := filepath.Glob(filepath.Join(root, pattern))
-			for _, d := range dirs {
-				if d != own {
-					out = append(out, d)
-				}
-			}
-		}
 	}
 	return out
 }
