@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ctlops/ctl/checks/audit/pyeval"
 	py "github.com/ctlops/ctl/checks/audit/python"
 )
 
@@ -32,6 +33,9 @@ type Options struct {
 	Version Version
 	// Ignore lists check IDs to drop.
 	Ignore []string
+
+	// stepLimit replaces the evaluator's step limit (tests, fuzzing).
+	stepLimit int
 }
 
 // Result is an audit's outcome.
@@ -81,7 +85,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Version == (Version{}) {
 		res.Version, res.VersionSource = DetectVersion(root)
 	}
-	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display, Ctx: ctx}
+	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display, Ctx: ctx, StepLimit: opts.stepLimit}
 	vars, err := ev.EvalFile(file)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return nil, fmt.Errorf("audit: %w", ctxErr)
@@ -167,7 +171,7 @@ func parseFindings(diags []Diagnostic, ignore []string) []Finding {
 	var out []Finding
 	perFile := map[string]int{}
 	for _, d := range diags {
-		if d.Msg == stepLimitMsg {
+		if d.Kind == pyeval.DiagStepLimit {
 			out = append(out, Finding{ID: "ctl.E001", Severity: Error, Message: "could not evaluate the settings completely: " + d.Msg,
 				Hint: "move heavy module-level code (loops, recursion) out of the settings", Pos: d.Pos})
 			continue
@@ -352,7 +356,7 @@ func adminAtDefault(ev *Evaluator, s *Settings, root string) *Value {
 	if err != nil {
 		return nil
 	}
-	disp := ev.display(file)
+	disp := ev.DisplayPath(file)
 	mod := py.Parse(disp, src)
 	var found *Value
 	py.Inspect(mod, func(n py.Node) bool {
@@ -360,7 +364,7 @@ func adminAtDefault(ev *Evaluator, s *Settings, root string) *Value {
 		if !ok || found != nil || len(c.Args) < 2 {
 			return found == nil
 		}
-		fn := exprText(c.Func)
+		fn := pyeval.ExprText(c.Func)
 		if fn != "path" && fn != "re_path" && fn != "url" && !strings.HasSuffix(fn, ".path") && !strings.HasSuffix(fn, ".re_path") {
 			return true
 		}
@@ -369,7 +373,7 @@ func adminAtDefault(ev *Evaluator, s *Settings, root string) *Value {
 			return true
 		}
 		route := strings.TrimPrefix(lit.Value, "^")
-		if route == "admin/" && strings.Contains(exprText(c.Args[1]), "admin.site.urls") {
+		if route == "admin/" && strings.Contains(pyeval.ExprText(c.Args[1]), "admin.site.urls") {
 			p := lit.Pos()
 			found = NewStr(lit.Value, Pos{File: disp, Line: p.Line, Col: p.Col})
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctlops/ctl/checks/audit/pyeval"
 	"github.com/ctlops/ctl/internal/exitcode"
 )
 
@@ -62,8 +63,8 @@ func TestCancelStopsEvaluation(t *testing.T) {
 	if _, err := full.EvalFile(path); err != nil {
 		t.Fatal(err)
 	}
-	if full.steps <= stepLimit || len(full.Diagnostics) != 1 || full.Diagnostics[0].Msg != stepLimitMsg {
-		t.Fatalf("the fixture must run into the step limit uncancelled: %d steps, diagnostics %v", full.steps, full.Diagnostics)
+	if full.Steps() <= pyeval.DefaultStepLimit || len(full.Diagnostics) != 1 || full.Diagnostics[0].Msg != pyeval.StepLimitMsg {
+		t.Fatalf("the fixture must run into the step limit uncancelled: %d steps, diagnostics %v", full.Steps(), full.Diagnostics)
 	}
 
 	ctx := &cancelAfter{Context: context.Background(), n: 3}
@@ -74,8 +75,8 @@ func TestCancelStopsEvaluation(t *testing.T) {
 	}
 	// Polled before the read, after the parse, then every ctxPollSteps:
 	// the third poll in the loop cancels.
-	if max := 3 * ctxPollSteps; ev.steps > max {
-		t.Errorf("%d steps after cancellation, want at most %d", ev.steps, max)
+	if max := 3 * pyeval.CtxPollSteps; ev.Steps() > max {
+		t.Errorf("%d steps after cancellation, want at most %d", ev.Steps(), max)
 	}
 	if len(ev.Diagnostics) != 0 {
 		t.Errorf("a cancelled evaluation left diagnostics: %v", ev.Diagnostics)

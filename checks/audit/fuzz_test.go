@@ -44,14 +44,6 @@ var fuzzCheckIDRE = regexp.MustCompile(`^(security\.[WE]\d{3}|async\.E001|caches
 // paths are the same.
 const fuzzStepLimit = 100_000
 
-// withFuzzStepLimit lowers stepLimit for one input. Fuzz targets run alone
-// (never in parallel with other tests), so the package variable is safe.
-func withFuzzStepLimit() (restore func()) {
-	prev := stepLimit
-	stepLimit = fuzzStepLimit
-	return func() { stepLimit = prev }
-}
-
 // fuzzWatchdog panics when one input takes far too long, with a message
 // naming the input. The slow threshold leaves room for the race detector
 // and a loaded machine.
@@ -150,7 +142,6 @@ func fuzzCheckResult(t *testing.T, res *Result, srcValidUTF8 bool) {
 func FuzzAudit(f *testing.F) {
 	fuzzSeedFiles(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
-		defer withFuzzStepLimit()()
 		defer fuzzWatchdog(src)()
 		dir := t.TempDir()
 		if err := os.MkdirAll(filepath.Join(dir, "app"), 0o755); err != nil {
@@ -166,7 +157,7 @@ func FuzzAudit(f *testing.F) {
 			for k := range env {
 				from[k] = ".env.fuzz"
 			}
-			res, err := Run(context.Background(), Options{Target: "app/settings.py", Cwd: dir, Env: env, EnvFrom: from})
+			res, err := Run(context.Background(), Options{Target: "app/settings.py", Cwd: dir, Env: env, EnvFrom: from, stepLimit: fuzzStepLimit})
 			if err != nil {
 				var ue *UsageError
 				if !errors.As(err, &ue) {
@@ -186,10 +177,9 @@ func FuzzEval(f *testing.F) {
 	fuzzSeedFiles(f)
 	const path = "/fuzz-root/app/settings.py"
 	f.Fuzz(func(t *testing.T, src []byte) {
-		defer withFuzzStepLimit()()
 		defer fuzzWatchdog(src)()
 		for _, env := range fuzzEnvs {
-			ev := &Evaluator{Root: "/fuzz-root", Env: env, EnvFrom: map[string]string{},
+			ev := &Evaluator{Root: "/fuzz-root", Env: env, EnvFrom: map[string]string{}, StepLimit: fuzzStepLimit,
 				ReadFile: func(p string) ([]byte, error) {
 					if p == path {
 						return src, nil

@@ -1,4 +1,4 @@
-package audit
+package pyeval
 
 import (
 	"maps"
@@ -45,7 +45,7 @@ func (e *Evaluator) newFunc(sc *scope, d *py.FunctionDef) *funcDef {
 // lambda makes a lambda callable like a def whose body returns its
 // expression.
 func (e *Evaluator) lambda(sc *scope, l *py.Lambda, p Pos) *Value {
-	v := &Value{Kind: Object, S: "function <lambda>", Pos: p, Src: Source{Kind: SrcComputed}, Attrs: map[string]*Value{}}
+	v := &Value{Kind: Object, Ident: IdentFunction, S: "<lambda>", Pos: p, Src: Source{Kind: SrcComputed}, Attrs: map[string]*Value{}}
 	d := &py.FunctionDef{Span: l.Span, Name: &py.Name{Span: l.Span, ID: "<lambda>"}, Params: l.Params,
 		Body: []py.Stmt{&py.Return{Span: l.Span, Value: l.Body}}}
 	if d.Params == nil {
@@ -61,7 +61,7 @@ const maxCallDepth = 16
 func (e *Evaluator) callFunc(fn *Value, a args, p Pos) *Value {
 	fd := e.funcs[fn]
 	if fd == nil || len(fd.def.Decorators) > 0 || e.depth >= maxCallDepth {
-		return NewUnknown("call to "+fn.S, p)
+		return NewUnknown("call to "+fn.QualName(), p)
 	}
 	e.depth++
 	defer func() { e.depth-- }()
@@ -79,7 +79,7 @@ func (e *Evaluator) callFunc(fn *Value, a args, p Pos) *Value {
 		} else if d, ok := fd.defaults[prm]; ok {
 			v = d
 		} else {
-			return NewUnknown("call to "+fn.S+" with a missing argument", p)
+			return NewUnknown("call to "+fn.QualName()+" with a missing argument", p)
 		}
 		local.vars[prm.Name.ID] = v
 	}
@@ -90,11 +90,11 @@ func (e *Evaluator) callFunc(fn *Value, a args, p Pos) *Value {
 		} else if d, ok := fd.defaults[prm]; ok {
 			local.vars[prm.Name.ID] = d
 		} else {
-			return NewUnknown("call to "+fn.S+" with a missing argument", p)
+			return NewUnknown("call to "+fn.QualName()+" with a missing argument", p)
 		}
 	}
 	if len(a.pos) > len(all) && params.VarArg == nil {
-		return NewUnknown("call to "+fn.S+" with too many arguments", p)
+		return NewUnknown("call to "+fn.QualName()+" with too many arguments", p)
 	}
 	if params.VarArg != nil {
 		var extra []*Value
@@ -118,7 +118,7 @@ func (e *Evaluator) callFunc(fn *Value, a args, p Pos) *Value {
 		}
 		return v
 	}
-	return NewUnknown("call to "+fn.S+" (its body is not simple enough)", p)
+	return NewUnknown("call to "+fn.QualName()+" (its body is not simple enough)", p)
 }
 
 // bodyEnd says how a helper's block ended.

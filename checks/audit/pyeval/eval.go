@@ -1,4 +1,4 @@
-package audit
+package pyeval
 
 import (
 	"context"
@@ -26,6 +26,9 @@ type Evaluator struct {
 	Display func(string) string
 	// ReadFile reads source files; os.ReadFile when nil.
 	ReadFile func(string) ([]byte, error)
+	// StepLimit bounds the work (DefaultStepLimit when zero); the fuzz
+	// tests lower it, so that an input that reaches it costs little.
+	StepLimit int
 	// Ctx, when set, cancels the evaluation (Ctrl-C): it is polled every
 	// few thousand steps and before each module is read; once it is done
 	// evaluation unwinds at once and EvalFile returns its error.
@@ -60,33 +63,51 @@ type Evaluator struct {
 
 // Diagnostic is a parse or evaluation problem with its position.
 type Diagnostic struct {
-	Pos Pos
-	Msg string
+	Pos  Pos
+	Msg  string
+	Kind DiagKind
 }
 
-// stepLimit bounds work on pathological input (loops, huge files). A
-// variable only so that the fuzz tests can lower it: the fuzzing engine
-// treats an input that runs 10 s as a crash.
-var stepLimit = 2_000_000
+// DiagKind classifies a Diagnostic.
+type DiagKind int
 
-// stepLimitMsg is the diagnostic left where the step limit stopped
+const (
+	DiagParse     DiagKind = iota // a syntax error; the rest of the file was read
+	DiagStepLimit                 // evaluation stopped at the step limit
+)
+
+// Steps is the number of evaluation steps taken so far.
+func (e *Evaluator) Steps() int { return e.steps }
+
+// DisplayPath shortens a path as positions show it.
+func (e *Evaluator) DisplayPath(p string) string { return e.display(p) }
+
+// DefaultStepLimit bounds work on pathological input (loops, huge
+// files) when Evaluator.StepLimit is zero.
+const DefaultStepLimit = 2_000_000
+
+// StepLimitMsg is the diagnostic left where the step limit stopped
 // evaluation (reported as ctl.E001).
-const stepLimitMsg = "evaluation stopped here: the module needs more work than the audit allows (loops, recursion); later statements were not evaluated"
+const StepLimitMsg = "evaluation stopped here: the module needs more work than the audit allows (loops, recursion); later statements were not evaluated"
 
-// ctxPollSteps is how many steps pass between two looks at Ctx: often
+// CtxPollSteps is how many steps pass between two looks at Ctx: often
 // enough that Ctrl-C stops even a pathological file at once, rarely
 // enough to cost nothing on a typical one.
-const ctxPollSteps = 4096
+const CtxPollSteps = 4096
 
 // over counts one step and says whether evaluation must stop: the step
 // limit is reached or the context is cancelled.
 func (e *Evaluator) over() bool {
 	e.steps++
-	if e.Ctx != nil && e.cancelled == nil && e.steps-e.polled >= ctxPollSteps {
+	if e.Ctx != nil && e.cancelled == nil && e.steps-e.polled >= CtxPollSteps {
 		e.polled = e.steps
 		e.cancelled = e.Ctx.Err()
 	}
-	return e.steps > stepLimit || e.cancelled != nil
+	limit := e.StepLimit
+	if limit <= 0 {
+		limit = DefaultStepLimit
+	}
+	return e.steps > limit || e.cancelled != nil
 }
 
 // stop records, once, where the step limit ended evaluation, so that the
@@ -98,7 +119,7 @@ func (e *Evaluator) stop(p Pos) {
 	}
 	if !e.stopped {
 		e.stopped = true
-		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: stepLimitMsg})
+		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: StepLimitMsg, Kind: DiagStepLimit})
 	}
 }
 
@@ -353,10 +374,10 @@ func (e *Evaluator) stmt(sc *scope, st py.Stmt) *flow {
 	case *py.ImportFrom:
 		return e.importFrom(sc, s)
 	case *py.FunctionDef:
-		sc.vars[s.Name.ID] = &Value{Kind: Object, S: "function " + s.Name.ID, Pos: e.pos(sc, s), Attrs: map[string]*Value{}}
+		sc.vars[s.Name.ID] = &Value{Kind: Object, Ident: IdentFunction, S: s.Name.ID, Pos: e.pos(sc, s), Attrs: map[string]*Value{}}
 		e.defineFunc(sc, s)
 	case *py.ClassDef:
-		sc.vars[s.Name.ID] = &Value{Kind: Object, S: "class " + s.Name.ID, Pos: e.pos(sc, s)}
+		sc.vars[s.Name.ID] = &Value{Kind: Object, Ident: IdentClass, S: s.Name.ID, Pos: e.pos(sc, s)}
 	case *py.With:
 		for _, it := range s.Items {
 			if it.Vars != nil {
@@ -502,7 +523,7 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 		return e.block(sc, s.Else)
 	}
 	// Unknown condition: run both branches on copies and merge.
-	why := "depends on " + exprText(s.Test)
+	why := "depends on " + ExprText(s.Test)
 	a := e.fork(sc)
 	e.block(a, s.Body)
 	b := e.fork(sc)
@@ -559,7 +580,7 @@ func (e *Evaluator) tryStmt(sc *scope, s *py.Try) *flow {
 		for _, h := range s.Handlers {
 			if catches(h.Type, f.exc) {
 				if h.Name != nil {
-					sc.vars[h.Name.ID] = obj("exception "+f.exc, e.pos(sc, h))
+					sc.vars[h.Name.ID] = newObj(IdentException, f.exc, e.pos(sc, h))
 				}
 				f = e.block(sc, h.Body)
 				break
@@ -600,7 +621,7 @@ func catches(t py.Expr, exc string) bool {
 		}
 		return false
 	}
-	name := exprText(t)
+	name := ExprText(t)
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:] // django.core.exceptions.ImproperlyConfigured
 	}
@@ -623,7 +644,7 @@ func excName(x py.Expr) string {
 	if x == nil {
 		return ""
 	}
-	name := exprText(x)
+	name := ExprText(x)
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:]
 	}
@@ -654,31 +675,31 @@ func (e *Evaluator) forStmt(sc *scope, s *py.For) *flow {
 	return e.block(sc, s.Else)
 }
 
-// exprText renders a short form of an expression for messages.
-func exprText(x py.Expr) string {
+// ExprText renders a short form of an expression for messages.
+func ExprText(x py.Expr) string {
 	switch t := x.(type) {
 	case *py.Name:
 		return t.ID
 	case *py.Attribute:
-		return exprText(t.X) + "." + t.Attr.ID
+		return ExprText(t.X) + "." + t.Attr.ID
 	case *py.Call:
-		return exprText(t.Func) + "(...)"
+		return ExprText(t.Func) + "(...)"
 	case *py.UnaryOp:
-		return t.Op.String() + " " + exprText(t.X)
+		return t.Op.String() + " " + ExprText(t.X)
 	case *py.Compare:
-		s := exprText(t.Left)
+		s := ExprText(t.Left)
 		for i, op := range t.Ops {
-			s += " " + op.String() + " " + exprText(t.Comparators[i])
+			s += " " + op.String() + " " + ExprText(t.Comparators[i])
 		}
 		return s
 	case *py.String:
 		return pyQuote(t.Value)
 	case *py.Subscript:
-		return exprText(t.X) + "[" + exprText(t.Index) + "]"
+		return ExprText(t.X) + "[" + ExprText(t.Index) + "]"
 	case *py.BoolOp:
 		parts := make([]string, len(t.Values))
 		for i, v := range t.Values {
-			parts[i] = exprText(v)
+			parts[i] = ExprText(v)
 		}
 		return strings.Join(parts, " "+t.Op.String()+" ")
 	}

@@ -1,4 +1,4 @@
-package audit
+package pyeval
 
 import (
 	"fmt"
@@ -98,7 +98,7 @@ type Value struct {
 	B     bool
 	I     int64
 	F     float64
-	S     string   // Str, Bytes; Object: its type name ("Path", "module", "function")
+	S     string   // Str, Bytes; Object: its name (see Ident)
 	Items []*Value // List, Tuple, Set
 	Keys  []*Value // Dict, in insertion order
 	Vals  []*Value
@@ -108,6 +108,8 @@ type Value struct {
 	Env []string
 	// Path marks a pathlib.Path (a Str holding the path).
 	Path bool
+	// Ident says what an Object is.
+	Ident Ident
 	// Attrs are an Object's attributes (e.g. an environ.Env's scheme).
 	Attrs map[string]*Value
 }
@@ -294,8 +296,10 @@ func equal(a, b *Value, budget *int) bool {
 	switch a.Kind {
 	case None:
 		return true
-	case Str, Bytes, Object:
+	case Str, Bytes:
 		return a.S == b.S
+	case Object:
+		return a.Ident == b.Ident && a.QualName() == b.QualName()
 	case List, Tuple, Set:
 		if len(a.Items) != len(b.Items) {
 			return false
@@ -393,7 +397,7 @@ func (v *Value) repr(b *strings.Builder, depth int) {
 		}
 		b.WriteString("}")
 	case Object:
-		b.WriteString("<" + v.S + ">")
+		b.WriteString("<" + v.QualName() + ">")
 	}
 }
 

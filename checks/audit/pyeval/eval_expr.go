@@ -1,4 +1,4 @@
-package audit
+package pyeval
 
 import (
 	"fmt"
@@ -91,7 +91,7 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		case "True", "False", "None":
 		case "bool", "int", "str", "float", "list", "tuple", "dict", "set", "len", "print", "open", "sorted", "isinstance", "any", "all", "min", "max", "getattr", "repr",
 			"filter", "sum", "reversed":
-			return obj("builtins."+t.ID, p)
+			return newObj(IdentBuiltin, t.ID, p)
 		}
 		return NewUnknown("name "+t.ID+" is not defined here", p)
 	case *py.Constant:
@@ -103,7 +103,7 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		case py.ConstFalse:
 			return NewBool(false, p)
 		}
-		return obj("Ellipsis", p)
+		return newObj(IdentEllipsis, "", p)
 	case *py.Number:
 		if t.Kind == py.Int {
 			if bi, ok := t.Int(); ok && bi.IsInt64() {
@@ -250,7 +250,7 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		if Equal(a, b) {
 			return a
 		}
-		return NewUnknown("depends on "+exprText(t.Test), p)
+		return NewUnknown("depends on "+ExprText(t.Test), p)
 	case *py.NamedExpr:
 		v := e.expr(sc, t.Value)
 		sc.vars[t.Target.ID] = v
@@ -552,7 +552,10 @@ func (e *Evaluator) attribute(sc *scope, v *Value, attr string, p Pos) *Value {
 				return a
 			}
 		}
-		m := obj(v.S+"."+attr, p)
+		if v.Ident == IdentLib {
+			return libObj(v.S+"."+attr, p) // os.path.join, environ.Env
+		}
+		m := newObj(IdentMethod, attr, p)
 		m.Attrs = map[string]*Value{"__self__": v}
 		return m
 	}
@@ -581,13 +584,13 @@ func (e *Evaluator) attribute(sc *scope, v *Value, attr string, p Pos) *Value {
 		return v
 	}
 	// A bound method of a plain value; call() dispatches on it.
-	m := obj("method "+attr, p)
+	m := newObj(IdentMethod, attr, p)
 	m.Attrs = map[string]*Value{"__self__": v}
 	return m
 }
 
 func (e *Evaluator) subscript(sc *scope, v *Value, index py.Expr, p Pos) *Value {
-	if v.Kind == Object && (v.S == "os.environ") {
+	if isEnviron(v) {
 		key := e.expr(sc, index)
 		if k, ok := key.Str(); ok {
 			if v, set := e.env(k, p); set {
@@ -702,7 +705,7 @@ func iterItems(v *Value) ([]*Value, bool) {
 		}
 		return items, true
 	case Object:
-		if v.S == "generator" {
+		if v.Ident == IdentGenerator {
 			return v.Items, true
 		}
 	}
@@ -737,7 +740,7 @@ func (e *Evaluator) comprehension(sc *scope, t *py.Comprehension, p Pos) *Value 
 		if !ok || g.Async {
 			fail = unknownFrom(p, it)
 			if it.Known() {
-				fail.Src.Why = "a comprehension over " + exprText(g.Iter)
+				fail.Src.Why = "a comprehension over " + ExprText(g.Iter)
 			}
 			return false
 		}
@@ -782,7 +785,7 @@ func (e *Evaluator) comprehension(sc *scope, t *py.Comprehension, p Pos) *Value 
 			}
 		}
 	case py.GeneratorExp:
-		out = obj("generator", p)
+		out = newObj(IdentGenerator, "", p)
 		out.Items = items
 	default:
 		out = NewSeq(List, items, p)

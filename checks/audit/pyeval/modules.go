@@ -1,4 +1,4 @@
-package audit
+package pyeval
 
 import (
 	"os"
@@ -7,11 +7,6 @@ import (
 
 	py "github.com/ctlops/ctl/checks/audit/python"
 )
-
-// obj is a module, class or function we know by qualified name only.
-func obj(qual string, p Pos) *Value {
-	return &Value{Kind: Object, S: qual, Pos: p, Src: Source{Kind: SrcComputed}}
-}
 
 // resolveModule finds the file of a module: relative to the importing
 // file for level > 0, else under the project root (or the importing
@@ -126,10 +121,10 @@ func (e *Evaluator) importName(sc *scope, a *py.Alias, st py.Node) *flow {
 		return raiseFlow("ModuleNotFoundError", "No module named "+a.Name)
 	}
 	if a.AsName != "" {
-		sc.vars[a.AsName] = obj(a.Name, p)
+		sc.vars[a.AsName] = libObj(a.Name, p)
 	} else {
 		top := strings.Split(a.Name, ".")[0]
-		sc.vars[top] = obj(top, p)
+		sc.vars[top] = libObj(top, p)
 	}
 	return nil
 }
@@ -149,7 +144,7 @@ func (e *Evaluator) importParents(from, name string, m *Value, p Pos) *Value {
 			}
 		}
 		if parent == nil {
-			parent = obj(strings.Join(parts[:i], "."), p)
+			parent = libObj(strings.Join(parts[:i], "."), p)
 			parent.Attrs = map[string]*Value{}
 		}
 		parent.Attrs[parts[i]] = child
@@ -160,7 +155,7 @@ func (e *Evaluator) importParents(from, name string, m *Value, p Pos) *Value {
 
 // moduleValue exposes a project module's names as an object's attributes.
 func moduleValue(msc *scope, p Pos) *Value {
-	v := obj("module "+msc.disp, p)
+	v := newObj(IdentModule, msc.disp, p)
 	v.Attrs = msc.vars
 	return v
 }
@@ -198,7 +193,7 @@ func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *flow {
 			if a.AsName != "" {
 				name = a.AsName
 			}
-			sc.vars[name] = obj(joinMod(s.Module, a.Name), p)
+			sc.vars[name] = libObj(joinMod(s.Module, a.Name), p)
 		}
 		return nil
 	}
