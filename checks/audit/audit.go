@@ -51,6 +51,8 @@ type Result struct {
 	Findings    []Finding
 	Diagnostics []Diagnostic
 	Files       []string
+	// Settings are the resolved settings the checks read (--show-settings).
+	Settings []Setting
 }
 
 // UsageError is a problem with what was asked (exit 2).
@@ -104,10 +106,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if len(values) == 0 && len(ev.Diagnostics) > 0 {
 		return nil, &UsageError{Err: fmt.Errorf("%s: nothing could be read: %s: %s", display(file), ev.Diagnostics[0].Pos, ev.Diagnostics[0].Msg)}
 	}
-	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: ev.Environ(), Files: ev.Files, Dir: root}
+	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: ev.Environ(), Files: ev.Files, Dir: root, Opaque: ev.Opaque()}
 	admin := adminAtDefault(ev, s, root)
 	res.Findings = Check(s, admin, opts.Ignore)
 	res.Findings = append(parseFindings(ev.Diagnostics, opts.Ignore), res.Findings...)
+	res.Settings = s.Report()
 	sortFindings(res.Findings)
 	res.EnvAssumed = "unset: environment variables are assumed unset, their defaults apply (use --env-file / --env)"
 	if len(opts.Env) > 0 {
@@ -163,14 +166,18 @@ func sortedStrings(s []string) []string {
 }
 
 func parseFindings(diags []Diagnostic, ignore []string) []Finding {
+	drop := map[string]bool{}
 	for _, id := range ignore {
-		if id == "ctl.E001" {
-			return nil
-		}
+		drop[id] = true
 	}
 	var out []Finding
 	perFile := map[string]int{}
 	for _, d := range diags {
+		if d.Kind == pyeval.DiagImport || d.Kind == pyeval.DiagInclude {
+			out = append(out, Finding{ID: "ctl.I001", Severity: Warning, Message: d.Msg + "; Python would stop here, the audit went on with what it could not read as unknown",
+				Hint: ctlCheck("ctl.I001").Fix, Pos: d.Pos})
+			continue
+		}
 		if d.Kind == pyeval.DiagStepLimit {
 			out = append(out, Finding{ID: "ctl.E001", Severity: Error, Message: "could not evaluate the settings completely: " + d.Msg,
 				Hint: "move heavy module-level code (loops, recursion) out of the settings", Pos: d.Pos})
@@ -183,7 +190,13 @@ func parseFindings(diags []Diagnostic, ignore []string) []Finding {
 		out = append(out, Finding{ID: "ctl.E001", Severity: Error, Message: "could not parse: " + d.Msg + " (the rest of the file was still read)",
 			Hint: "fix the syntax; templated files are audited best after rendering", Pos: d.Pos})
 	}
-	return out
+	kept := out[:0]
+	for _, f := range out {
+		if !drop[f.ID] {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 var settingsModuleRE = regexp.MustCompile(`DJANGO_SETTINGS_MODULE['"]?\s*[,=:]\s*['"]?([A-Za-z_][\w.]*)`)

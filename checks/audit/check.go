@@ -5,7 +5,7 @@ package audit
 // still at admin/. Findings silenced by SILENCED_SYSTEM_CHECKS or in
 // ignore are dropped (as Django drops silenced messages).
 func Check(s *Settings, adminAtDefault *Value, ignore []string) []Finding {
-	c := &checker{s: s, unknown: map[string]bool{}}
+	c := &checker{s: s, unknown: map[string]*Value{}}
 	c.djangoChecks()
 	c.ctlChecks(adminAtDefault)
 	drop := map[string]bool{}

@@ -47,3 +47,6 @@ var (
 	NewDict    = pyeval.NewDict
 	Equal      = pyeval.Equal
 )
+
+// SrcGenerated marks a value generated at random when the settings load.
+const SrcGenerated = pyeval.SrcGenerated

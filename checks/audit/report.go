@@ -11,6 +11,25 @@ import (
 // JSONSchemaVersion versions the --json document.
 const JSONSchemaVersion = 1
 
+type jsonSource struct {
+	Kind string `json:"kind"`
+	Var  string `json:"var,omitempty"`
+	From string `json:"from,omitempty"`
+	Why  string `json:"why,omitempty"`
+	Text string `json:"text"`
+}
+
+// jsonSetting is one entry of resolvedSettings.
+type jsonSetting struct {
+	Name   string     `json:"name"`
+	Value  *string    `json:"value"` // null when unknown
+	Known  bool       `json:"known"`
+	Source jsonSource `json:"source"`
+	File   string     `json:"file"`
+	Line   int        `json:"line"`
+	Column int        `json:"column"`
+}
+
 type jsonFinding struct {
 	ID       string `json:"id"`
 	Severity string `json:"severity"`
@@ -33,16 +52,19 @@ type jsonFinding struct {
 
 // JSONDoc is the --json document.
 type JSONDoc struct {
-	SchemaVersion int            `json:"schemaVersion"`
-	Settings      string         `json:"settings"`
-	Module        string         `json:"module,omitempty"`
-	DjangoVersion string         `json:"djangoVersion"`
-	VersionSource string         `json:"versionSource"`
-	Environment   string         `json:"environment"`
-	EnvVars       []string       `json:"envVars"`
-	Files         []string       `json:"files"`
-	Findings      []jsonFinding  `json:"findings"`
-	Summary       map[string]int `json:"summary"`
+	SchemaVersion int           `json:"schemaVersion"`
+	Settings      string        `json:"settings"`
+	Module        string        `json:"module,omitempty"`
+	DjangoVersion string        `json:"djangoVersion"`
+	VersionSource string        `json:"versionSource"`
+	Environment   string        `json:"environment"`
+	EnvVars       []string      `json:"envVars"`
+	Files         []string      `json:"files"`
+	Findings      []jsonFinding `json:"findings"`
+	// ResolvedSettings are the settings the checks read (the key
+	// "settings" is the settings file in schema 1).
+	ResolvedSettings []jsonSetting  `json:"resolvedSettings,omitempty"`
+	Summary          map[string]int `json:"summary"`
 }
 
 // Doc builds the JSON document of a result.
@@ -53,6 +75,16 @@ func (r *Result) Doc(display func(string) string) JSONDoc {
 		Summary: map[string]int{"error": 0, "warning": 0, "info": 0}}
 	for _, f := range r.Files {
 		d.Files = append(d.Files, display(f))
+	}
+	d.ResolvedSettings = []jsonSetting{}
+	for _, s := range r.Settings {
+		j := jsonSetting{Name: s.Name, Known: s.Known, File: s.Pos.File, Line: s.Pos.Line, Column: s.Pos.Col,
+			Source: jsonSource{Kind: s.Source.Label(), Var: s.Source.Var, From: s.Source.From, Why: s.Source.Why, Text: s.Source.String()}}
+		if s.Known {
+			v := s.Value
+			j.Value = &v
+		}
+		d.ResolvedSettings = append(d.ResolvedSettings, j)
 	}
 	for _, f := range r.Findings {
 		j := jsonFinding{ID: f.ID, Severity: f.Severity.String(), Message: f.Message, Hint: f.Hint, DocURL: f.DocURL,

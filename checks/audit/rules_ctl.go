@@ -29,6 +29,7 @@ var CtlChecks = []CtlCheck{
 	{"ctl.DB001", Warning, "SQLite in production", "SQLite has no concurrent writers and lives on the app server's disk", "use PostgreSQL (DATABASE_URL=postgres://...)"},
 	{"ctl.DB002", Error, "database password in source", "a password in a committed file (or in a URL default) is a leaked credential", "read the password or the whole URL from the environment without a default"},
 	{"ctl.E001", Error, "settings file could not be parsed completely", "a syntax error (or a templated file) hides part of the settings; the rest was still read and checked, but what is hidden may be exactly what a check needs", "fix the syntax; audit rendered templates"},
+	{"ctl.I001", Warning, "import or include could not be read", "Python would stop loading the settings here; the audit went on, so the names the import would bind (and, for a star import, every setting not set later) are unknown", "make the module importable from the project root, or wrap an optional import in try/except ImportError"},
 	{"ctl.H001", Warning, "ALLOWED_HOSTS allows any host", "'*' disables Host header validation (cache poisoning, password-reset poisoning)", "list the real host names"},
 	{"ctl.H002", Error, "ALLOWED_HOSTS holds an empty string", "''.split(',') gives [''], which passes Django's W020 yet matches no host: every request gets 400", "default to an empty list and set ALLOWED_HOSTS in the environment"},
 	{"ctl.K001", Warning, "local-memory or dummy cache in production", "each process gets its own cache: sessions, rate limits and invalidations do not work across workers", "use Redis or Memcached"},
@@ -37,6 +38,7 @@ var CtlChecks = []CtlCheck{
 	{"ctl.P001", Error, "weak first password hasher", "the first entry of PASSWORD_HASHERS hashes new passwords; MD5/SHA1 are trivially brute-forced", "put PBKDF2, Argon2 or bcrypt first"},
 	{"ctl.S001", Error, "SECRET_KEY written in the source", "a key in the repository is known to everyone with access to it, however strong", "read it from the environment: SECRET_KEY = env('SECRET_KEY') with no default"},
 	{"ctl.S002", Error, "SECRET_KEY has a default in source", "when the variable is missing the app silently runs with a key everyone knows", "drop the default so a missing key fails at start-up"},
+	{"ctl.S003", Error, "SECRET_KEY generated at start-up", "a key generated when the settings load (get_random_secret_key(), secrets.token_urlsafe()) differs in every process and after every restart: sessions, password-reset links and signed cookies break across workers and deploys", "generate a key once and read it from the environment: SECRET_KEY = env('SECRET_KEY')"},
 	{"ctl.ST001", Warning, "STATIC_ROOT unset", "collectstatic fails without it, and the site ships without CSS/JS", "set STATIC_ROOT = BASE_DIR / 'staticfiles'"},
 	{"ctl.T001", Warning, "debug_toolbar in INSTALLED_APPS", "the toolbar exposes SQL, settings and headers to whoever it shows up for", "install it only in development settings"},
 	{"ctl.X001", Info, "setting could not be evaluated", "the value comes from code the audit does not model; checks that need it were skipped", "none needed; pass --env/--env-file if it depends on the environment"},
@@ -59,7 +61,11 @@ func (c *checker) ctl(id, setting string, v *Value, msg string) {
 func (c *checker) ctlChecks(adminAtDefault *Value) {
 	s := c.s
 	// Secrets.
-	if v := s.Get("SECRET_KEY"); v.Kind == Str && v.S != "" {
+	if v := s.Get("SECRET_KEY"); v.Src.Kind == SrcGenerated {
+		c.ctl("ctl.S003", "SECRET_KEY", v, fmt.Sprintf("SECRET_KEY is generated at start-up (%s): each process and each restart gets a different key.", v.Src.Why))
+	} else if !v.Known() {
+		c.need("SECRET_KEY", v)
+	} else if v.Kind == Str && v.S != "" {
 		switch v.Src.Kind {
 		case SrcLiteral, SrcComputed:
 			c.ctl("ctl.S001", "SECRET_KEY", v, "SECRET_KEY is written in the settings source.")
@@ -72,7 +78,9 @@ func (c *checker) ctlChecks(adminAtDefault *Value) {
 		}
 	}
 	// DEBUG.
-	if v := s.Get("DEBUG"); v.Known() {
+	if v := s.Get("DEBUG"); !v.Known() {
+		c.need("DEBUG", v)
+	} else {
 		if t, _ := v.Truth(); t && v.Src.Kind == SrcEnvDefault {
 			c.ctl("ctl.D001", "DEBUG", v, fmt.Sprintf("DEBUG is %s when %s is unset.", v.Repr(), strings.Join(v.Env, ", ")))
 		}
@@ -81,22 +89,44 @@ func (c *checker) ctlChecks(adminAtDefault *Value) {
 		}
 	}
 	// ALLOWED_HOSTS.
-	if v := s.Get("ALLOWED_HOSTS"); v.Known() {
+	if v := s.Get("ALLOWED_HOSTS"); !v.Known() {
+		c.need("ALLOWED_HOSTS", v)
+	} else {
+		real, empty := 0, false
 		for _, it := range v.Items {
-			if x, ok := it.Str(); ok && x == "*" {
+			x, ok := it.Str()
+			switch {
+			case !ok:
+				c.need("ALLOWED_HOSTS", it)
+			case x == "*":
 				c.ctl("ctl.H001", "ALLOWED_HOSTS", it, "ALLOWED_HOSTS contains '*': any Host header is accepted.")
+			case x == "":
+				empty = true
+			default:
+				real++
 			}
-			if x, ok := it.Str(); ok && x == "" {
-				c.ctl("ctl.H002", "ALLOWED_HOSTS", v, fmt.Sprintf("ALLOWED_HOSTS is %s: it passes Django's emptiness check but matches no host.", v.Repr()))
-				break
-			}
+		}
+		switch {
+		case empty && real == 0:
+			c.ctl("ctl.H002", "ALLOWED_HOSTS", v, fmt.Sprintf("ALLOWED_HOSTS is %s: it passes Django's emptiness check but matches no host.", v.Repr()))
+		case empty:
+			c.ctl("ctl.H002", "ALLOWED_HOSTS", v, fmt.Sprintf("ALLOWED_HOSTS is %s: the empty entry matches no host (the other entries still work); it usually comes from splitting a variable with a trailing or doubled comma.", v.Repr()))
 		}
 	}
 	// Databases.
-	if dbs := s.Get("DATABASES"); dbs.Kind == Dict {
+	if dbs := s.Get("DATABASES"); !dbs.Known() {
+		c.need("DATABASES", dbs)
+	} else if dbs.Kind == Dict {
 		for i, k := range dbs.Keys {
 			alias, _ := k.Str()
 			conf := dbs.Vals[i]
+			if conf.Kind != Dict {
+				c.need("DATABASES", conf)
+				continue
+			}
+			if ev := conf.Get("ENGINE"); ev != nil && !ev.Known() {
+				c.need("DATABASES", ev)
+			}
 			if engine, ok := conf.Get("ENGINE").Str(); ok && strings.Contains(engine, "sqlite") {
 				c.ctl("ctl.DB001", "DATABASES", conf.Get("ENGINE"), fmt.Sprintf("DATABASES[%q] uses SQLite.", alias))
 			}
@@ -110,7 +140,9 @@ func (c *checker) ctlChecks(adminAtDefault *Value) {
 			}
 		}
 	}
-	if v := s.Get("STATIC_ROOT"); v.Known() {
+	if v := s.Get("STATIC_ROOT"); !v.Known() {
+		c.need("STATIC_ROOT", v)
+	} else {
 		if t, _ := v.Truth(); !t {
 			c.ctl("ctl.ST001", "STATIC_ROOT", v, "STATIC_ROOT is not set: collectstatic has nowhere to put files.")
 		}
@@ -118,7 +150,9 @@ func (c *checker) ctlChecks(adminAtDefault *Value) {
 	if adminAtDefault != nil {
 		c.ctl("ctl.A001", "ROOT_URLCONF", adminAtDefault, "The admin is served at the default URL admin/.")
 	}
-	if v := s.Get("EMAIL_BACKEND"); v.Kind == Str {
+	if v := s.Get("EMAIL_BACKEND"); !v.Known() {
+		c.need("EMAIL_BACKEND", v)
+	} else if v.Kind == Str {
 		for _, dev := range []string{"console", "locmem", "dummy", "filebased"} {
 			if strings.Contains(v.S, "mail.backends."+dev) {
 				c.ctl("ctl.M001", "EMAIL_BACKEND", v, fmt.Sprintf("EMAIL_BACKEND is the %s backend: no mail is delivered.", dev))
@@ -155,7 +189,9 @@ func (c *checker) ctlChecks(adminAtDefault *Value) {
 		}
 		c.ctl("ctl.T001", "INSTALLED_APPS", v, "debug_toolbar is in INSTALLED_APPS.")
 	}
-	if caches := s.Get("CACHES"); caches.Kind == Dict {
+	if caches := s.Get("CACHES"); !caches.Known() {
+		c.need("CACHES", caches)
+	} else if caches.Kind == Dict {
 		if def := caches.Get("default"); def != nil {
 			if b, ok := def.Get("BACKEND").Str(); ok && (strings.HasSuffix(b, "locmem.LocMemCache") || strings.HasSuffix(b, "dummy.DummyCache")) {
 				v := def.Get("BACKEND")
@@ -184,8 +220,15 @@ func (c *checker) ctlChecks(adminAtDefault *Value) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		v := s.Get(n)
-		c.ctl("ctl.X001", n, v, fmt.Sprintf("%s could not be evaluated (%s); checks that need it were skipped.", n, v.Src.Why))
+		v := c.unknown[n]
+		why := v.Src.Why
+		if v.Known() || why == "" {
+			why = "part of it could not be evaluated"
+			if v.Known() {
+				v = s.Get(n)
+			}
+		}
+		c.ctl("ctl.X001", n, v, fmt.Sprintf("%s could not be evaluated (%s); checks that need it were skipped.", n, why))
 	}
 }
 

@@ -31,7 +31,16 @@ var coopValues = map[string]bool{"same-origin": true, "same-origin-allow-popups"
 type checker struct {
 	s        *Settings
 	findings []Finding
-	unknown  map[string]bool
+	// unknown holds the settings a check needed and could not get, with
+	// the unknown value (its Why says what could not be evaluated).
+	unknown map[string]*Value
+}
+
+// need records that a check needed name and got the unknown value v.
+func (c *checker) need(name string, v *Value) {
+	if _, ok := c.unknown[name]; !ok {
+		c.unknown[name] = v
+	}
 }
 
 func (c *checker) settingDoc(name string) string {
@@ -57,6 +66,9 @@ func (c *checker) add(id string, sev Severity, setting string, v *Value, msg, hi
 // The value may come from --env-file (the real production key) and
 // findings end up in CI logs and SARIF uploads.
 func redactValue(setting, id string, v *Value) string {
+	if v.Src.Kind == SrcGenerated && v.Kind == Str {
+		return fmt.Sprintf("<generated at start-up, %d characters>", len([]rune(v.S)))
+	}
 	secret := setting == "SECRET_KEY" || setting == "SECRET_KEY_FALLBACKS" || id == "ctl.DB002"
 	if !secret || v.Kind != Str {
 		return v.Repr()
@@ -84,7 +96,7 @@ func RedactSecret(s string) string {
 func (c *checker) get(name string) (*Value, bool) {
 	v := c.s.Get(name)
 	if !v.Known() {
-		c.unknown[name] = true
+		c.need(name, c.s.Get(name))
 		return v, false
 	}
 	return v, true
@@ -98,7 +110,7 @@ func (c *checker) truth(name string) (bool, *Value, bool) {
 	}
 	t, ok := v.Truth()
 	if !ok {
-		c.unknown[name] = true
+		c.need(name, c.s.Get(name))
 	}
 	return t, v, ok
 }
@@ -111,7 +123,7 @@ func (c *checker) in(name, item string) (bool, bool) {
 	}
 	found, known := v.Contains(item)
 	if !known {
-		c.unknown[name] = true
+		c.need(name, c.s.Get(name))
 	}
 	return found, known
 }
@@ -237,7 +249,7 @@ func (c *checker) referrerPolicy() {
 	} else if items, ok := v.Strings(); ok {
 		values = items
 	} else {
-		c.unknown["SECURE_REFERRER_POLICY"] = true
+		c.need("SECURE_REFERRER_POLICY", c.s.Get("SECURE_REFERRER_POLICY"))
 		return
 	}
 	for _, x := range values {
@@ -269,7 +281,7 @@ func (c *checker) secretKey() {
 	// A non-string key: Django's len()/set() work on it; treat None and
 	// empty as missing (reading it raises ImproperlyConfigured).
 	if !isStr && v.Kind != None {
-		c.unknown["SECRET_KEY"] = true
+		c.need("SECRET_KEY", c.s.Get("SECRET_KEY"))
 		return
 	}
 	if weakKey(k) {

@@ -64,6 +64,13 @@ type Settings struct {
 	// FileBasedCache LOCATION resolve against it, as Django resolves them
 	// against the process's working directory. "" leaves them relative.
 	Dir string
+	// Opaque, when set, says why a setting the settings do not bind may
+	// still be set (a star import the audit could not read): such a
+	// setting is unknown, never Django's default.
+	Opaque string
+
+	// reads records the settings the checks read (Get), for Report.
+	reads map[string]bool
 }
 
 // Has reports whether the settings set name.
@@ -75,8 +82,15 @@ func (s *Settings) Has(name string) bool {
 // Get returns the setting's value, or Django's global default for the
 // version (Src = default, positioned at the settings file's top).
 func (s *Settings) Get(name string) *Value {
+	if s.reads == nil {
+		s.reads = map[string]bool{}
+	}
+	s.reads[name] = true
 	if v, ok := s.Values[name]; ok {
 		return v
+	}
+	if s.Opaque != "" {
+		return NewUnknown("not set here; it may be set by "+s.Opaque, Pos{File: s.File, Line: 1, Col: 1})
 	}
 	d := s.defaultValue(name)
 	d.Src = Source{Kind: SrcDefault}

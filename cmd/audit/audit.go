@@ -30,6 +30,7 @@ type Options struct {
 	Format        string
 	FailOn        string
 	Ignore        []string
+	ShowSettings  bool
 	Exporter      cmdutil.Exporter
 }
 
@@ -81,7 +82,8 @@ their defaults apply — what happens when a deployment forgets one.`,
 	fl.StringVar(&opts.Format, "format", "", "Output `format`: text, json or sarif (default: text)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "Exit 1 when a finding is at or above this `level`: error, warning or info")
 	fl.StringArrayVar(&opts.Ignore, "ignore", nil, "Drop findings with this check `ID` (repeatable)")
-	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "summary"})
+	fl.BoolVar(&opts.ShowSettings, "show-settings", false, "List every setting the checks read: value (secrets redacted), provenance and position")
+	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "resolvedSettings", "summary"})
 	return cmd
 }
 
@@ -155,7 +157,11 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	switch format {
 	case "json":
-		if err := opts.Exporter.Write(opts.IO.Out, filterDoc(&opts.Exporter, res.Doc(display))); err != nil {
+		doc := res.Doc(display)
+		if !opts.ShowSettings {
+			doc.ResolvedSettings = nil
+		}
+		if err := opts.Exporter.Write(opts.IO.Out, filterDoc(&opts.Exporter, doc)); err != nil {
 			return err
 		}
 	case "sarif":
@@ -177,6 +183,9 @@ func Run(ctx context.Context, opts *Options) error {
 			return err
 		}
 	default:
+		if opts.ShowSettings {
+			writeSettings(opts.IO.Out, opts.IO.ColorScheme(), res, opts.IO.IsStdoutTTY())
+		}
 		if opts.IO.IsStdoutTTY() {
 			writeHuman(opts.IO.Out, opts.IO.ColorScheme(), res, display)
 		} else {
@@ -197,7 +206,7 @@ func filterDoc(e *cmdutil.Exporter, d audit.JSONDoc) any {
 	}
 	m := map[string]any{"schemaVersion": d.SchemaVersion, "settings": d.Settings, "module": d.Module,
 		"djangoVersion": d.DjangoVersion, "versionSource": d.VersionSource, "environment": d.Environment,
-		"envVars": d.EnvVars, "files": d.Files, "findings": d.Findings, "summary": d.Summary}
+		"envVars": d.EnvVars, "files": d.Files, "findings": d.Findings, "resolvedSettings": d.ResolvedSettings, "summary": d.Summary}
 	out := e.Filter(m)
 	out["schemaVersion"] = d.SchemaVersion
 	return out
@@ -259,4 +268,35 @@ func writeHuman(w io.Writer, cs *iostreams.ColorScheme, res *audit.Result, displ
 		return fmt.Sprintf("%d %ss", n, word)
 	}
 	fmt.Fprintf(w, "\n%s, %s, %d info\n", plural(counts[audit.Error], "error"), plural(counts[audit.Warning], "warning"), counts[audit.Info])
+}
+
+// writeSettings lists the resolved settings the checks read, one a line:
+// NAME = VALUE  (provenance)  file:line:column. On a terminal a header and
+// a blank line set it apart from the findings.
+func writeSettings(w io.Writer, cs *iostreams.ColorScheme, res *audit.Result, tty bool) {
+	if tty {
+		fmt.Fprintf(w, "%s\n", cs.Bold(fmt.Sprintf("Settings read by the checks (%d)", len(res.Settings))))
+	}
+	width := 0
+	for _, s := range res.Settings {
+		width = max(width, len(s.Name))
+	}
+	for _, s := range res.Settings {
+		val := s.Value
+		if !s.Known {
+			val = "<unknown>"
+		}
+		where := s.Pos.String()
+		if s.Source.Kind == audit.SrcDefault {
+			where = "-"
+		}
+		if tty {
+			fmt.Fprintf(w, "  %-*s = %s  %s  %s\n", width, s.Name, val, cs.Muted("("+s.Source.String()+")"), cs.Cyan(where))
+		} else {
+			fmt.Fprintf(w, "%s = %s  (%s)  %s\n", s.Name, val, s.Source, where)
+		}
+	}
+	if tty {
+		fmt.Fprintln(w)
+	}
 }

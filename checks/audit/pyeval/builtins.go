@@ -192,6 +192,37 @@ func (e *Evaluator) builtin(fn string, a args, p Pos) *Value {
 			d.Set(NewStr(k, p), v)
 		}
 		return d
+	case "range":
+		bounds := make([]int64, 0, 3)
+		for _, b := range a.pos {
+			if b.Kind != Int {
+				return unknownFrom(p, b)
+			}
+			bounds = append(bounds, b.I)
+		}
+		lo, hi, step := int64(0), int64(0), int64(1)
+		switch len(bounds) {
+		case 1:
+			hi = bounds[0]
+		case 2:
+			lo, hi = bounds[0], bounds[1]
+		case 3:
+			lo, hi, step = bounds[0], bounds[1], bounds[2]
+		default:
+			return NewUnknown("range() with these arguments", p)
+		}
+		if step == 0 {
+			e.raise("ValueError", "range() arg 3 must not be zero")
+			return NewUnknown("range() arg 3 must not be zero", p)
+		}
+		out := derive(NewSeq(List, nil, p), a.pos...)
+		for i := lo; (step > 0 && i < hi) || (step < 0 && i > hi); i += step {
+			if len(out.Items) >= 10000 {
+				return NewUnknown("a range longer than the audit evaluates", p)
+			}
+			out.Items = append(out.Items, NewInt(i, p))
+		}
+		return out
 	case "len":
 		switch {
 		case x == nil:

@@ -65,7 +65,7 @@ type callModel func(e *Evaluator, fn *Value, a args, p Pos) *Value
 
 // libCalls are the library functions the evaluator models, by qualified
 // name; each library's file declares its own table.
-var libCalls = tables(osCalls, pathlibCalls, environCalls, decoupleCalls, dburlCalls, jsonCalls, miscCalls)
+var libCalls = tables(osCalls, pathlibCalls, environCalls, decoupleCalls, dburlCalls, jsonCalls, randomCalls, miscCalls)
 
 func tables(ts ...map[string]callModel) map[string]callModel {
 	out := map[string]callModel{}
@@ -89,6 +89,18 @@ func (e *Evaluator) call(sc *scope, t *py.Call, p Pos) *Value {
 	}
 	switch fn.Ident {
 	case IdentLib:
+		switch fn.S {
+		case "split_settings.tools.include":
+			return e.include(sc, a, p)
+		case "split_settings.tools.optional":
+			x, _ := a.get(0, "filename")
+			if x == nil || x.Kind != Str {
+				return unknownFrom(p, x)
+			}
+			c := x.Clone()
+			c.Attrs = map[string]*Value{"__optional__": NewBool(true, p)}
+			return c
+		}
 		if m, ok := libCalls[fn.S]; ok {
 			return m(e, fn, a, p)
 		}

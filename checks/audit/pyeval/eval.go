@@ -3,7 +3,6 @@ package pyeval
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,7 +23,9 @@ type Evaluator struct {
 	EnvFrom map[string]string
 	// Display shortens a path for positions.
 	Display func(string) string
-	// ReadFile reads source files; os.ReadFile when nil.
+	// FS is the file system read (OSFS when nil).
+	FS FS
+	// ReadFile, when set, reads source files instead of FS.
 	ReadFile func(string) ([]byte, error)
 	// StepLimit bounds the work (DefaultStepLimit when zero); the fuzz
 	// tests lower it, so that an input that reaches it costs little.
@@ -39,6 +40,14 @@ type Evaluator struct {
 	// Files lists every file evaluated, in order.
 	Files []string
 
+	// Paths are extra import roots (sys.path entries) beyond Root, its
+	// src/ and the settings' package root: those manage.py or
+	// pyproject.toml declare.
+	Paths []string
+
+	top      *scope
+	genSeq   int // placeholder characters of generated strings
+	sysPath  []string
 	loading  map[string]bool
 	resolved map[string]string // module resolution cache
 	stats    map[string]int8   // 0 missing, 1 file, 2 dir
@@ -74,7 +83,18 @@ type DiagKind int
 const (
 	DiagParse     DiagKind = iota // a syntax error; the rest of the file was read
 	DiagStepLimit                 // evaluation stopped at the step limit
+	DiagImport                    // an import failed outside a try: evaluation went on with unknown names
+	DiagInclude                   // a file included or executed (split-settings include, exec) was not found
 )
+
+// Opaque says why settings the module does not bind may still be set
+// (a star import the audit could not read), "" when none.
+func (e *Evaluator) Opaque() string {
+	if e.top == nil {
+		return ""
+	}
+	return e.top.opaque
+}
 
 // Steps is the number of evaluation steps taken so far.
 func (e *Evaluator) Steps() int { return e.steps }
@@ -127,8 +147,9 @@ type scope struct {
 	file string // absolute
 	disp string
 	vars map[string]*Value
-	// importErr is set when an import failed (for try/except ImportError).
-	importErr string
+	// opaque, when set, says why names this module does not bind may
+	// still exist: a star import the audit could not read.
+	opaque string
 }
 
 // flow is a statement's abrupt completion: an exception (a failed
@@ -177,6 +198,9 @@ func (e *Evaluator) EvalFile(path string) (map[string]*Value, error) {
 		return nil, err
 	}
 	sc, err := e.evalModule(abs)
+	if sc != nil {
+		e.top = sc
+	}
 	if e.cancelled != nil {
 		return nil, e.cancelled
 	}
@@ -190,7 +214,14 @@ func (e *Evaluator) read(path string) ([]byte, error) {
 	if e.ReadFile != nil {
 		return e.ReadFile(path)
 	}
-	return os.ReadFile(path)
+	return e.fs().ReadFile(path)
+}
+
+func (e *Evaluator) fs() FS {
+	if e.FS != nil {
+		return e.FS
+	}
+	return OSFS{}
 }
 
 func (e *Evaluator) display(p string) string {
@@ -352,6 +383,11 @@ func (e *Evaluator) stmt(sc *scope, st py.Stmt) *flow {
 			}
 		}
 	case *py.ExprStmt:
+		if c, ok := s.X.(*py.Call); ok {
+			if f, ok := e.execOpen(sc, c); ok {
+				return f
+			}
+		}
 		e.expr(sc, s.X) // method calls mutate (append, update...)
 	case *py.If:
 		return e.ifStmt(sc, s)
@@ -524,18 +560,50 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 	}
 	// Unknown condition: run both branches on copies and merge.
 	why := "depends on " + ExprText(s.Test)
-	a := e.fork(sc)
+	a := e.fork(sc, true)
 	e.block(a, s.Body)
-	b := e.fork(sc)
+	b := e.fork(sc, true)
 	e.block(b, s.Else)
 	e.merge(sc, a, b, why, e.pos(sc, s.Test))
 	return nil
 }
 
-func (e *Evaluator) fork(sc *scope) *scope {
-	c := &scope{file: sc.file, disp: sc.disp, vars: make(map[string]*Value, len(sc.vars))}
+// fork copies a scope's names for a branch; deep also copies the
+// containers they hold, so that a branch's mutations (append, item
+// assignment) stay in the branch until merge decides.
+func (e *Evaluator) fork(sc *scope, deep bool) *scope {
+	c := &scope{file: sc.file, disp: sc.disp, vars: make(map[string]*Value, len(sc.vars)), opaque: sc.opaque}
+	memo := map[*Value]*Value{}
 	for k, v := range sc.vars {
+		if deep {
+			v = cloneDeep(v, memo, 0)
+		}
 		c.vars[k] = v
+	}
+	return c
+}
+
+// cloneDeep copies containers (lists, tuples, sets, dicts) with their
+// nested containers; memo keeps shared structure shared.
+func cloneDeep(v *Value, memo map[*Value]*Value, depth int) *Value {
+	if v == nil || depth > 8 {
+		return v
+	}
+	switch v.Kind {
+	case List, Tuple, Set, Dict:
+	default:
+		return v
+	}
+	if c, ok := memo[v]; ok {
+		return c
+	}
+	c := v.Clone()
+	memo[v] = c
+	for i, it := range c.Items {
+		c.Items[i] = cloneDeep(it, memo, depth+1)
+	}
+	for i, it := range c.Vals {
+		c.Vals[i] = cloneDeep(it, memo, depth+1)
 	}
 	return c
 }
@@ -549,6 +617,12 @@ func (e *Evaluator) merge(sc, a, b *scope, why string, p Pos) {
 	}
 	for k := range b.vars {
 		names[k] = true
+	}
+	if sc.opaque == "" {
+		sc.opaque = a.opaque
+		if sc.opaque == "" {
+			sc.opaque = b.opaque
+		}
 	}
 	for k := range names {
 		va, okA := a.vars[k]
@@ -606,6 +680,8 @@ var excBases = map[string][]string{
 	"ImportError":          {},
 	"TypeError":            {},
 	"AttributeError":       {},
+	"FileNotFoundError":    {"OSError", "IOError", "EnvironmentError"},
+	"OSError":              {"IOError", "EnvironmentError"},
 }
 
 // catches reports whether an except clause's type catches exc.
@@ -658,6 +734,20 @@ func (e *Evaluator) forStmt(sc *scope, s *py.For) *flow {
 	}
 	items, ok := iterItems(it)
 	if !ok || len(items) > 10000 {
+		// Zero or more iterations over items the audit does not know:
+		// every name the body binds or mutates depends on them.
+		why := "depends on the items of " + ExprText(s.Iter)
+		if !it.Known() && it.Src.Why != "" {
+			why += " (" + it.Src.Why + ")"
+		}
+		p := e.pos(sc, s.Iter)
+		a := e.fork(sc, true)
+		e.assign(a, s.Target, NewUnknown(why, p))
+		e.block(a, s.Body)
+		e.block(a, s.Else)
+		b := e.fork(sc, true)
+		e.block(b, s.Else)
+		e.merge(sc, a, b, why, p)
 		return nil
 	}
 	for _, item := range items {
@@ -704,4 +794,44 @@ func ExprText(x py.Expr) string {
 		return strings.Join(parts, " "+t.Op.String()+" ")
 	}
 	return "an expression"
+}
+
+// importText renders an import statement for messages.
+func importText(s py.Stmt) string {
+	switch x := s.(type) {
+	case *py.Import:
+		names := make([]string, len(x.Names))
+		for i, a := range x.Names {
+			names[i] = a.Name
+		}
+		return "import " + strings.Join(names, ", ")
+	case *py.ImportFrom:
+		names := make([]string, len(x.Names))
+		for i, a := range x.Names {
+			names[i] = a.Name
+		}
+		return "from " + strings.Repeat(".", x.Level) + x.Module + " import " + strings.Join(names, ", ")
+	}
+	return "import"
+}
+
+// importFailed is an import Python would fail on. Inside a try body it
+// raises (the handlers run, as in Python); elsewhere Python would stop
+// loading the settings, so the audit goes on, with the names the import
+// would have bound unknown, a star import making the module opaque, and
+// a diagnostic naming the import.
+func (e *Evaluator) importFailed(sc *scope, st py.Stmt, exc, msg string, names []string, star bool) *flow {
+	if e.tryDepth > 0 {
+		return raiseFlow(exc, msg)
+	}
+	p := e.pos(sc, st)
+	why := importText(st) + " fails: " + msg
+	e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: why, Kind: DiagImport})
+	for _, n := range names {
+		sc.vars[n] = NewUnknown(why, p)
+	}
+	if star && sc.opaque == "" {
+		sc.opaque = importText(st) + " (" + p.String() + "), which failed"
+	}
+	return nil
 }

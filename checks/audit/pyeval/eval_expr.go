@@ -15,7 +15,7 @@ import (
 // environment variables; its source is the strongest of theirs.
 func derive(v *Value, from ...*Value) *Value {
 	kind := SrcLiteral
-	var envVar, envFrom string
+	var envVar, envFrom, why string
 	for _, f := range from {
 		if f == nil {
 			continue
@@ -28,6 +28,10 @@ func derive(v *Value, from ...*Value) *Value {
 			if kind != SrcEnv {
 				kind, envVar = SrcEnvDefault, f.Src.Var
 			}
+		case SrcGenerated:
+			if kind == SrcLiteral || kind == SrcComputed {
+				kind, why = SrcGenerated, f.Src.Why
+			}
 		case SrcComputed:
 			if kind == SrcLiteral {
 				kind = SrcComputed
@@ -36,6 +40,9 @@ func derive(v *Value, from ...*Value) *Value {
 	}
 	if v.Kind != Unknown {
 		v.Src = Source{Kind: kind, Var: envVar, From: envFrom}
+		if kind == SrcGenerated {
+			v.Src.Why = why
+		}
 	}
 	return v
 }
@@ -192,17 +199,29 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		return e.binop(sc, t.Op, e.expr(sc, t.X), e.expr(sc, t.Y), p)
 	case *py.BoolOp:
 		// Python returns the deciding operand itself.
-		var last *Value
-		for _, operand := range t.Values {
+		// The operands passed over decided which one is returned: when
+		// one of them is an environment default (the variable unset), so
+		// is the result (os.environ.get("X") or "dev").
+		var last, decided *Value
+		for i, operand := range t.Values {
 			v := e.expr(sc, operand)
 			last = v
 			b, ok := v.Truth()
 			if !ok {
 				return unknownFrom(p, v)
 			}
-			if (t.Op == py.And && !b) || (t.Op == py.Or && b) {
-				return v
+			if (t.Op == py.And && !b) || (t.Op == py.Or && b) || i == len(t.Values)-1 {
+				break
 			}
+			if v.Src.Kind == SrcEnvDefault && decided == nil {
+				decided = v
+			}
+		}
+		if decided != nil && last.Known() && (last.Src.Kind == SrcLiteral || last.Src.Kind == SrcComputed) {
+			c := last.Clone()
+			c.Src = Source{Kind: SrcEnvDefault, Var: decided.Src.Var}
+			c.addEnv(decided.Env...)
+			return c
 		}
 		return last
 	case *py.Compare:
@@ -716,7 +735,7 @@ func iterItems(v *Value) ([]*Value, bool) {
 // generator expression over iterables the audit knows. A generator is an
 // object (always true) holding the values it yields.
 func (e *Evaluator) comprehension(sc *scope, t *py.Comprehension, p Pos) *Value {
-	local := e.fork(sc) // the loop variables do not leak
+	local := e.fork(sc, false) // the loop variables do not leak
 	var items, keys, vals, from []*Value
 	var fail *Value
 	var run func(i int) bool

@@ -65,7 +65,7 @@ func (e *Evaluator) callFunc(fn *Value, a args, p Pos) *Value {
 	}
 	e.depth++
 	defer func() { e.depth-- }()
-	local := e.fork(fd.sc)
+	local := e.fork(fd.sc, false)
 	params := fd.def.Params
 	all := append(append([]*py.Param{}, params.PosOnly...), params.Args...)
 	used := map[string]bool{}

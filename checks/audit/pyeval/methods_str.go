@@ -161,7 +161,10 @@ func (e *Evaluator) strMethod(name string, self *Value, a args, arg func(int) *V
 		}
 	case "join":
 		if x := arg(0); x != nil {
-			items, _ := iterItems(x)
+			items, ok := iterItems(x)
+			if !ok {
+				return unknownFrom(p, x)
+			}
 			strs, ok := NewSeq(List, items, p).Strings()
 			if ok && !tooLong(len(s)*len(strs)+totalLen(strs)) {
 				return derive(NewStr(strings.Join(strs, s), p), append([]*Value{self, x}, items...)...)

@@ -1,8 +1,8 @@
 package pyeval
 
 import (
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	py "github.com/ctlops/ctl/checks/audit/python"
@@ -31,7 +31,7 @@ func (e *Evaluator) statKind(p string) (file, dir bool) {
 		return k == 1, k == 2
 	}
 	var k int8
-	if st, err := os.Stat(p); err == nil {
+	if st, err := e.fs().Stat(p); err == nil {
 		if st.IsDir() {
 			k = 2
 		} else {
@@ -54,17 +54,7 @@ func (e *Evaluator) resolveModuleUncached(from string, level int, module string)
 		}
 		bases = []string{base}
 	} else {
-		if e.Root != "" {
-			bases = append(bases, e.Root)
-		}
-		// Walk up from the importing file: `config.settings.base` imported
-		// from config/settings/production.py resolves at the repo root.
-		for d := filepath.Dir(from); ; d = filepath.Dir(d) {
-			bases = append(bases, d)
-			if d == filepath.Dir(d) || len(bases) > 8 {
-				break
-			}
-		}
+		bases = e.importRoots(from)
 	}
 	rel := filepath.FromSlash(strings.ReplaceAll(module, ".", "/"))
 	for _, b := range bases {
@@ -80,19 +70,102 @@ func (e *Evaluator) resolveModuleUncached(from string, level int, module string)
 	return "", false
 }
 
+// importRoots is sys.path as Python has it when Django runs the
+// project: the project root (where manage.py is, the working directory),
+// its src/ in a src layout, the roots manage.py or pyproject.toml declare
+// (Paths), and the directory above the settings' top package, which
+// DJANGO_SETTINGS_MODULE needs importable. A folder named like a library
+// next to the settings (config/django/) is not on it, so it shadows
+// nothing.
+func (e *Evaluator) importRoots(from string) []string {
+	if e.sysPath == nil {
+		add := func(d string) {
+			if d != "" && !slices.Contains(e.sysPath, d) {
+				e.sysPath = append(e.sysPath, d)
+			}
+		}
+		add(e.Root)
+		if e.Root != "" {
+			if _, dir := e.statKind(filepath.Join(e.Root, "src")); dir {
+				add(filepath.Join(e.Root, "src"))
+			}
+		}
+		for _, p := range e.Paths {
+			add(p)
+		}
+		if e.top != nil {
+			add(e.packageRoot(e.top.file))
+		} else {
+			add(e.packageRoot(from))
+		}
+	}
+	roots := e.sysPath
+	if pr := e.packageRoot(from); !slices.Contains(roots, pr) {
+		roots = append(slices.Clip(roots), pr)
+	}
+	return roots
+}
+
+// packageRoot is the directory above the top package holding file: up
+// from the file's directory while it holds __init__.py.
+func (e *Evaluator) packageRoot(file string) string {
+	d := filepath.Dir(file)
+	for i := 0; i < 16; i++ {
+		if isFile, _ := e.statKind(filepath.Join(d, "__init__.py")); !isFile || d == filepath.Dir(d) {
+			return d
+		}
+		d = filepath.Dir(d)
+	}
+	return d
+}
+
+// moduleName is a relative import's absolute name where it can be
+// told (for messages).
+func (e *Evaluator) moduleName(from string, level int, module string) string {
+	if level == 0 {
+		return module
+	}
+	base := filepath.Dir(from)
+	for i := 1; i < level; i++ {
+		base = filepath.Dir(base)
+	}
+	root := e.packageRoot(from)
+	rel, err := filepath.Rel(root, base)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return strings.Repeat(".", level) + module
+	}
+	pkg := ""
+	if rel != "." {
+		pkg = strings.ReplaceAll(filepath.ToSlash(rel), "/", ".")
+	}
+	return joinMod(pkg, module)
+}
+
+// knownLibraries are modules settings import that are never project
+// code and bind no settings by a star import.
+var knownLibraries = map[string]bool{
+	"os": true, "sys": true, "pathlib": true, "json": true, "django": true, "environ": true, "environs": true,
+	"decouple": true, "dj_database_url": true, "split_settings": true, "configurations": true, "dotenv": true,
+	"logging": true, "datetime": true, "socket": true, "typing": true, "re": true, "warnings": true,
+	"celery": true, "kombu": true, "sentry_sdk": true, "corsheaders": true, "rest_framework": true,
+}
+
+func knownLibrary(module string) bool { return knownLibraries[strings.Split(module, ".")[0]] }
+
 // inProject reports whether a module's top package lives in the project,
 // so that a missing submodule is an ImportError (local settings files).
+// A folder without __init__.py named like a known library is not a
+// package that shadows it.
 func (e *Evaluator) inProject(from string, level int, module string) bool {
 	if level > 0 {
 		return true
 	}
 	top := strings.Split(module, ".")[0]
-	for _, b := range []string{e.Root, filepath.Dir(filepath.Dir(from)), filepath.Dir(from)} {
-		if b == "" {
-			continue
-		}
+	for _, b := range e.importRoots(from) {
 		if _, isDir := e.statKind(filepath.Join(b, top)); isDir {
-			return true
+			if isInit, _ := e.statKind(filepath.Join(b, top, "__init__.py")); isInit || !knownLibrary(top) {
+				return true
+			}
 		}
 		if isFile, _ := e.statKind(filepath.Join(b, top+".py")); isFile {
 			return true
@@ -118,7 +191,11 @@ func (e *Evaluator) importName(sc *scope, a *py.Alias, st py.Node) *flow {
 			return nil
 		}
 	} else if e.inProject(sc.file, 0, a.Name) {
-		return raiseFlow("ModuleNotFoundError", "No module named "+a.Name)
+		bound := a.AsName
+		if bound == "" {
+			bound = strings.Split(a.Name, ".")[0]
+		}
+		return e.importFailed(sc, st.(py.Stmt), "ModuleNotFoundError", "No module named "+pyQuote(a.Name), []string{bound}, false)
 	}
 	if a.AsName != "" {
 		sc.vars[a.AsName] = libObj(a.Name, p)
@@ -167,26 +244,41 @@ func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *flow {
 		if s.Level > 0 || e.inProject(sc.file, s.Level, s.Module) {
 			// A relative or project module that is not there: ImportError
 			// (the optional local-settings pattern).
+			var missing []string
+			star := false
 			for _, a := range s.Names {
-				if a.Name != "*" {
-					name := a.Name
-					if a.AsName != "" {
-						name = a.AsName
-					}
-					if file2, ok2 := e.resolveModule(sc.file, s.Level, joinMod(s.Module, a.Name)); ok2 {
-						if msc, err := e.evalModule(file2); err == nil {
-							sc.vars[name] = moduleValue(msc, p)
-							continue
-						}
+				if a.Name == "*" {
+					star = true
+					continue
+				}
+				name := a.Name
+				if a.AsName != "" {
+					name = a.AsName
+				}
+				if file2, ok2 := e.resolveModule(sc.file, s.Level, joinMod(s.Module, a.Name)); ok2 {
+					if msc, err := e.evalModule(file2); err == nil {
+						sc.vars[name] = moduleValue(msc, p)
+						continue
 					}
 				}
-				return raiseFlow("ModuleNotFoundError", "No module named "+strings.Repeat(".", s.Level)+s.Module)
+				missing = append(missing, name)
+			}
+			if len(missing) > 0 || star {
+				return e.importFailed(sc, s, "ModuleNotFoundError", "No module named "+pyQuote(e.moduleName(sc.file, s.Level, s.Module)), missing, star)
 			}
 			return nil
 		}
 		// A library: bind qualified objects the call evaluator knows.
 		for _, a := range s.Names {
 			if a.Name == "*" {
+				if !knownLibrary(s.Module) {
+					// Its names are not known: settings the module does
+					// not bind may come from it.
+					if sc.opaque == "" {
+						sc.opaque = importText(s) + ": a module the audit cannot read"
+					}
+					e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: importText(s) + ": the module is not in the project; the names it binds are unknown", Kind: DiagImport})
+				}
 				continue
 			}
 			name := a.Name
@@ -204,6 +296,9 @@ func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *flow {
 	}
 	for _, a := range s.Names {
 		if a.Name == "*" {
+			if msc.opaque != "" && sc.opaque == "" {
+				sc.opaque = msc.opaque
+			}
 			// The names in __all__ when the module defines it, else
 			// every name not starting with an underscore.
 			if names, ok := msc.vars["__all__"].Strings(); ok {
@@ -231,8 +326,12 @@ func (e *Evaluator) importFrom(sc *scope, s *py.ImportFrom) *flow {
 			if ssc, err := e.evalModule(sub); err == nil {
 				sc.vars[name] = moduleValue(ssc, p)
 			}
+		} else if msc.opaque != "" {
+			sc.vars[name] = NewUnknown(a.Name+" may come from "+msc.opaque, p)
 		} else {
-			return raiseFlow("ImportError", "cannot import name "+a.Name)
+			if f := e.importFailed(sc, s, "ImportError", "cannot import name "+pyQuote(a.Name), []string{name}, false); f != nil {
+				return f
+			}
 		}
 	}
 	return nil

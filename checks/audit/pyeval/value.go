@@ -58,6 +58,7 @@ const (
 	SrcEnv                          // an environment variable's value (from --env / --env-file)
 	SrcComputed                     // derived from other values
 	SrcUnknown                      // could not be evaluated
+	SrcGenerated                    // generated at random when the settings load (Why: how); only its length is known
 )
 
 // Source is a value's provenance, shown next to every finding.
@@ -80,6 +81,8 @@ func (s Source) String() string {
 		return fmt.Sprintf("env var %s from %s", s.Var, s.From)
 	case SrcComputed:
 		return "computed"
+	case SrcGenerated:
+		return "generated at start-up: " + s.Why
 	}
 	if s.Why != "" {
 		return "unknown: " + s.Why
@@ -89,7 +92,7 @@ func (s Source) String() string {
 
 // Label is the JSON name of the source kind.
 func (s Source) Label() string {
-	return [...]string{"literal", "default", "env-default", "env", "computed", "unknown"}[s.Kind]
+	return [...]string{"literal", "default", "env-default", "env", "computed", "unknown", "generated"}[s.Kind]
 }
 
 // Value is a statically evaluated Python value.
