@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ctlops/ctl/checks/audit/pyeval"
@@ -34,6 +35,10 @@ type Options struct {
 	// Ignore lists check IDs to drop.
 	Ignore []string
 
+	// FS is the file system the audit reads (the operating system's when
+	// nil): tests and fuzzing pass a pyeval.MapFS.
+	FS pyeval.FS
+
 	// stepLimit replaces the evaluator's step limit (tests, fuzzing).
 	stepLimit int
 }
@@ -53,6 +58,21 @@ type Result struct {
 	Files       []string
 	// Settings are the resolved settings the checks read (--show-settings).
 	Settings []Setting
+	// Configuration is the django-configurations class audited, with
+	// where its name came from ("" without class-based settings).
+	Configuration string
+
+	settings *Settings
+}
+
+// Setting resolves any setting, read by a check or not, as Report does:
+// its value as the settings leave it, else Django's default (unknown
+// after a star import the audit could not read).
+func (r *Result) Setting(name string) Setting {
+	if r.settings == nil {
+		return Setting{Name: name}
+	}
+	return r.settings.resolve(name)
 }
 
 // UsageError is a problem with what was asked (exit 2).
@@ -72,7 +92,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Cwd == "" {
 		opts.Cwd, _ = os.Getwd()
 	}
-	file, module, root, err := locate(opts)
+	fsys := opts.FS
+	if fsys == nil {
+		fsys = pyeval.OSFS{}
+	}
+	file, module, root, err := locate(fsys, opts)
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
@@ -85,9 +109,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Version, res.VersionSource = opts.Version, "--django-version"
 	if opts.Version == (Version{}) {
-		res.Version, res.VersionSource = DetectVersion(root)
+		res.Version, res.VersionSource = detectVersion(fsys, root)
 	}
-	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display, Ctx: ctx, StepLimit: opts.stepLimit}
+	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display, Ctx: ctx, StepLimit: opts.stepLimit,
+		FS: fsys, Paths: declaredRoots(fsys, root)}
 	vars, err := ev.EvalFile(file)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return nil, fmt.Errorf("audit: %w", ctxErr)
@@ -103,14 +128,33 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			values[k] = v
 		}
 	}
+	opaque := ev.Opaque()
+	if cls, name, from := chooseConfiguration(fsys, vars, ev.Environ(), root); cls != nil {
+		// django-configurations: the chosen class's attributes are the
+		// settings, over the module's own upper-case names.
+		res.Configuration = name + " (" + from + ")"
+		classValues, classOpaque := ev.ClassSettings(cls)
+		for k, v := range classValues {
+			values[k] = v
+		}
+		if opaque == "" {
+			opaque = classOpaque
+		}
+	} else if name != "" {
+		res.Configuration = name + " (" + from + ")"
+		if opaque == "" {
+			opaque = from
+		}
+	}
 	if len(values) == 0 && len(ev.Diagnostics) > 0 {
 		return nil, &UsageError{Err: fmt.Errorf("%s: nothing could be read: %s: %s", display(file), ev.Diagnostics[0].Pos, ev.Diagnostics[0].Msg)}
 	}
-	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: ev.Environ(), Files: ev.Files, Dir: root, Opaque: ev.Opaque()}
-	admin := adminAtDefault(ev, s, root)
+	s := &Settings{File: display(file), Values: values, Version: res.Version, Environ: ev.Environ(), Files: ev.Files, Dir: root, Opaque: opaque}
+	admin := adminAtDefault(fsys, ev, s, root)
 	res.Findings = Check(s, admin, opts.Ignore)
 	res.Findings = append(parseFindings(ev.Diagnostics, opts.Ignore), res.Findings...)
 	res.Settings = s.Report()
+	res.settings = s
 	sortFindings(res.Findings)
 	res.EnvAssumed = "unset: environment variables are assumed unset, their defaults apply (use --env-file / --env)"
 	if len(opts.Env) > 0 {
@@ -202,23 +246,23 @@ func parseFindings(diags []Diagnostic, ignore []string) []Finding {
 var settingsModuleRE = regexp.MustCompile(`DJANGO_SETTINGS_MODULE['"]?\s*[,=:]\s*['"]?([A-Za-z_][\w.]*)`)
 
 // locate finds the settings file, its module name and the project root.
-func locate(opts Options) (file, module, root string, err error) {
+func locate(fsys pyeval.FS, opts Options) (file, module, root string, err error) {
 	root = opts.Root
 	t := opts.Target
 	switch {
 	case t == "":
 		base := root
 		if base == "" {
-			base = findUp(opts.Cwd, "manage.py")
+			base = findUp(fsys, opts.Cwd, "manage.py")
 			if base == "" {
 				return "", "", "", errors.New("no settings given and no manage.py found here or above: pass PATH/settings.py or a dotted module")
 			}
 		}
-		module, src := discoverModule(base)
+		module, src := discoverModule(fsys, base)
 		if module == "" {
 			return "", "", "", fmt.Errorf("could not find DJANGO_SETTINGS_MODULE in %s (manage.py, wsgi.py, asgi.py, pyproject.toml, pytest.ini, setup.cfg): pass the settings file", base)
 		}
-		f, ok := moduleFile(base, module)
+		f, ok := moduleFile(fsys, base, module)
 		if !ok {
 			return "", "", "", fmt.Errorf("DJANGO_SETTINGS_MODULE %q (from %s) has no file under %s", module, src, base)
 		}
@@ -228,19 +272,19 @@ func locate(opts Options) (file, module, root string, err error) {
 		if !filepath.IsAbs(f) {
 			f = filepath.Join(opts.Cwd, f)
 		}
-		st, err := os.Stat(f)
+		st, err := fsys.Stat(f)
 		if err != nil {
 			return "", "", "", fmt.Errorf("settings file %s: %w", t, errors.Unwrap(err))
 		}
 		if st.IsDir() {
-			if _, err := os.Stat(filepath.Join(f, "__init__.py")); err == nil {
+			if _, err := fsys.Stat(filepath.Join(f, "__init__.py")); err == nil {
 				f = filepath.Join(f, "__init__.py")
 			} else {
 				return "", "", "", fmt.Errorf("%s is a directory, not a settings file", t)
 			}
 		}
 		if root == "" {
-			root = findUp(filepath.Dir(f), "manage.py")
+			root = findUp(fsys, filepath.Dir(f), "manage.py")
 			if root == "" {
 				root = filepath.Dir(filepath.Dir(f))
 			}
@@ -248,16 +292,19 @@ func locate(opts Options) (file, module, root string, err error) {
 		return f, "", root, nil
 	default:
 		if root == "" {
-			root = findUp(opts.Cwd, "manage.py")
+			root = findUp(fsys, opts.Cwd, "manage.py")
 			if root == "" {
 				root = opts.Cwd
 			}
 		}
-		f, ok := moduleFile(root, t)
-		if !ok {
-			return "", "", "", fmt.Errorf("module %q not found under %s (use --root to name the project directory)", t, root)
+		// As Python imports it: the root, its src/, the roots manage.py
+		// and pyproject.toml declare.
+		for _, base := range append([]string{root, filepath.Join(root, "src")}, declaredRoots(fsys, root)...) {
+			if f, ok := moduleFile(fsys, base, t); ok {
+				return f, t, root, nil
+			}
 		}
-		return f, t, root, nil
+		return "", "", "", fmt.Errorf("module %q not found under %s (use --root to name the project directory)", t, root)
 	}
 }
 
@@ -265,15 +312,15 @@ func locate(opts Options) (file, module, root string, err error) {
 // directory above Root with a .git), or Root outside git: the base of
 // SARIF URIs, which code scanning resolves against the repository root.
 func (r *Result) SourceRoot() string {
-	if d := findUp(r.Root, ".git"); d != "" {
+	if d := findUp(pyeval.OSFS{}, r.Root, ".git"); d != "" {
 		return d
 	}
 	return r.Root
 }
 
-func findUp(dir, name string) string {
+func findUp(fsys pyeval.FS, dir, name string) string {
 	for {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+		if _, err := fsys.Stat(filepath.Join(dir, name)); err == nil {
 			return dir
 		}
 		parent := filepath.Dir(dir)
@@ -284,22 +331,22 @@ func findUp(dir, name string) string {
 	}
 }
 
-func moduleFile(root, module string) (string, bool) {
+func moduleFile(fsys pyeval.FS, root, module string) (string, bool) {
 	rel := filepath.FromSlash(strings.ReplaceAll(module, ".", "/"))
 	for _, c := range []string{filepath.Join(root, rel+".py"), filepath.Join(root, rel, "__init__.py")} {
-		if _, err := os.Stat(c); err == nil {
+		if _, err := fsys.Stat(c); err == nil {
 			return c, true
 		}
 	}
 	return "", false
 }
 
-func discoverModule(root string) (module, source string) {
+func discoverModule(fsys pyeval.FS, root string) (module, source string) {
 	cands := []string{"manage.py", "pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini"}
-	if m, _ := filepath.Glob(filepath.Join(root, "*", "wsgi.py")); len(m) > 0 {
+	if m, _ := fsys.Glob(filepath.Join(root, "*", "wsgi.py")); len(m) > 0 {
 		cands = append(cands, m...)
 	}
-	if m, _ := filepath.Glob(filepath.Join(root, "*", "asgi.py")); len(m) > 0 {
+	if m, _ := fsys.Glob(filepath.Join(root, "*", "asgi.py")); len(m) > 0 {
 		cands = append(cands, m...)
 	}
 	for _, c := range cands {
@@ -307,7 +354,7 @@ func discoverModule(root string) (module, source string) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(root, c)
 		}
-		b, err := os.ReadFile(p)
+		b, err := fsys.ReadFile(p)
 		if err != nil {
 			continue
 		}
@@ -327,9 +374,11 @@ var (
 
 // DetectVersion reads the Django version from lock files, requirements
 // and pyproject.toml; the newest supported release otherwise.
-func DetectVersion(root string) (Version, string) {
+func DetectVersion(root string) (Version, string) { return detectVersion(pyeval.OSFS{}, root) }
+
+func detectVersion(fsys pyeval.FS, root string) (Version, string) {
 	try := func(file string, re *regexp.Regexp) (Version, bool) {
-		b, err := os.ReadFile(filepath.Join(root, file))
+		b, err := fsys.ReadFile(filepath.Join(root, file))
 		if err != nil {
 			return Version{}, false
 		}
@@ -356,16 +405,16 @@ func DetectVersion(root string) (Version, string) {
 }
 
 // adminAtDefault finds `path("admin/", admin.site.urls)` in ROOT_URLCONF.
-func adminAtDefault(ev *Evaluator, s *Settings, root string) *Value {
+func adminAtDefault(fsys pyeval.FS, ev *Evaluator, s *Settings, root string) *Value {
 	conf, ok := s.Get("ROOT_URLCONF").Str()
 	if !ok {
 		return nil
 	}
-	file, ok := moduleFile(root, conf)
+	file, ok := moduleFile(fsys, root, conf)
 	if !ok {
 		return nil
 	}
-	src, err := os.ReadFile(file)
+	src, err := fsys.ReadFile(file)
 	if err != nil {
 		return nil
 	}
@@ -393,4 +442,85 @@ func adminAtDefault(ev *Evaluator, s *Settings, root string) *Value {
 		return true
 	})
 	return found
+}
+
+var (
+	// sys.path.insert(0, "src") / sys.path.append(os.path.join(BASE_DIR, "apps")) in manage.py
+	sysPathRE = regexp.MustCompile(`sys\.path\.(?:insert\(\s*\d+\s*,|append\()[^\n]*?["']([\w./-]+)["']\s*\)`)
+	// pythonpath = ["src"] (pytest), package-dir = {"" = "src"} (setuptools), where = ["src"]
+	pyprojectRootRE = regexp.MustCompile(`(?m)^\s*(?:pythonpath\s*=\s*\[?\s*|package-dir\s*=\s*\{\s*""\s*=\s*|where\s*=\s*\[\s*)["']([\w./-]+)["']`)
+)
+
+// declaredRoots are the import roots manage.py (sys.path.insert/append of
+// a directory under the project) and pyproject.toml (pytest's
+// pythonpath, setuptools' package-dir / where) add to sys.path.
+func declaredRoots(fsys pyeval.FS, root string) []string {
+	var out []string
+	for file, re := range map[string]*regexp.Regexp{"manage.py": sysPathRE, "pyproject.toml": pyprojectRootRE} {
+		b, err := fsys.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			continue
+		}
+		for _, m := range re.FindAllSubmatch(b, -1) {
+			d := filepath.Join(root, filepath.FromSlash(string(m[1])))
+			if st, err := fsys.Stat(d); err == nil && st.IsDir() && !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+var configurationRE = regexp.MustCompile(`DJANGO_CONFIGURATION['"]?\s*[,=:]\s*['"]?([A-Za-z_]\w*)`)
+
+// chooseConfiguration picks the django-configurations class as
+// django-configurations does: DJANGO_CONFIGURATION from the audited
+// environment (--env, --env-file, or the settings' own
+// os.environ.setdefault), else the default manage.py, wsgi.py or asgi.py
+// set with os.environ.setdefault. Without classes it returns nil and "".
+// A class named but not defined, or no name at all, returns nil with the
+// reason in from.
+func chooseConfiguration(fsys pyeval.FS, vars map[string]*Value, environ map[string]string, root string) (cls *Value, name, from string) {
+	found := false
+	for _, v := range vars {
+		if pyeval.IsConfiguration(v) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return nil, "", ""
+	}
+	if n, ok := environ["DJANGO_CONFIGURATION"]; ok {
+		name, from = n, "DJANGO_CONFIGURATION"
+	} else {
+		cands := []string{"manage.py"}
+		for _, g := range []string{"*/wsgi.py", "*/asgi.py"} {
+			if m, _ := fsys.Glob(filepath.Join(root, g)); len(m) > 0 {
+				for _, p := range m {
+					if rel, err := filepath.Rel(root, p); err == nil {
+						cands = append(cands, rel)
+					}
+				}
+			}
+		}
+		for _, c := range cands {
+			b, err := fsys.ReadFile(filepath.Join(root, c))
+			if err != nil {
+				continue
+			}
+			if m := configurationRE.FindSubmatch(b); m != nil {
+				name, from = string(m[1]), "the default in "+c
+				break
+			}
+		}
+	}
+	if name == "" {
+		return nil, "?", "django-configurations: DJANGO_CONFIGURATION is not set and no default was found (pass --env DJANGO_CONFIGURATION=...)"
+	}
+	if v := vars[name]; pyeval.IsConfiguration(v) {
+		return v, name, from
+	}
+	return nil, name, "django-configurations: no configuration class " + name + " (from " + from + ")"
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ctlops/ctl/checks/audit/pyeval"
 )
 
 // Fuzz targets for the whole audit (FuzzAudit: a settings file on disk
@@ -49,8 +51,12 @@ const fuzzStepLimit = 100_000
 // and a loaded machine.
 func fuzzWatchdog(src []byte) (stop func()) {
 	start := time.Now()
-	timer := time.AfterFunc(60*time.Second, func() {
-		panic(fmt.Sprintf("audit hung: no result after 60s for a %d-byte input %q", len(src), fuzzTrim(src)))
+	hang := 60 * time.Second
+	if d, err := time.ParseDuration(os.Getenv("CTL_FUZZ_HANG")); err == nil {
+		hang = d // a shorter watchdog to catch a slow input while investigating
+	}
+	timer := time.AfterFunc(hang, func() {
+		panic(fmt.Sprintf("audit hung: no result after %v for a %d-byte input %q", hang, len(src), fuzzTrim(src)))
 	})
 	return func() {
 		timer.Stop()
@@ -139,25 +145,22 @@ func fuzzCheckResult(t *testing.T, res *Result, srcValidUTF8 bool) {
 	}
 }
 
+// FuzzAudit runs the whole audit (Run: discovery, version detection,
+// evaluation, checks, the settings report) on a project held in memory
+// (pyeval.MapFS): no temporary directory, file or process per input.
 func FuzzAudit(f *testing.F) {
 	fuzzSeedFiles(f)
+	const dir = "/fuzz-project"
 	f.Fuzz(func(t *testing.T, src []byte) {
 		defer fuzzWatchdog(src)()
-		dir := t.TempDir()
-		if err := os.MkdirAll(filepath.Join(dir, "app"), 0o755); err != nil {
-			t.Fatal(err)
-		}
 		// manage.py pins the project root to dir: imports never leave it.
-		_ = os.WriteFile(filepath.Join(dir, "manage.py"), nil, 0o644)
-		if err := os.WriteFile(filepath.Join(dir, "app", "settings.py"), src, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		fsys := pyeval.MapFS{dir + "/manage.py": nil, dir + "/app/settings.py": src}
 		for _, env := range fuzzEnvs {
 			from := map[string]string{}
 			for k := range env {
 				from[k] = ".env.fuzz"
 			}
-			res, err := Run(context.Background(), Options{Target: "app/settings.py", Cwd: dir, Env: env, EnvFrom: from, stepLimit: fuzzStepLimit})
+			res, err := Run(context.Background(), Options{Target: "app/settings.py", Cwd: dir, Env: env, EnvFrom: from, FS: fsys, stepLimit: fuzzStepLimit})
 			if err != nil {
 				var ue *UsageError
 				if !errors.As(err, &ue) {
@@ -166,6 +169,11 @@ func FuzzAudit(f *testing.F) {
 				continue
 			}
 			fuzzCheckResult(t, res, utf8.Valid(src))
+			for _, s := range res.Settings {
+				if s.Name == "" || s.Known != (s.Source.Kind != SrcUnknown) {
+					t.Fatalf("bad setting in the report: %+v", s)
+				}
+			}
 		}
 	})
 }

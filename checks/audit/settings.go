@@ -86,6 +86,11 @@ func (s *Settings) Get(name string) *Value {
 		s.reads = map[string]bool{}
 	}
 	s.reads[name] = true
+	return s.lookup(name)
+}
+
+// lookup is Get without recording the read.
+func (s *Settings) lookup(name string) *Value {
 	if v, ok := s.Values[name]; ok {
 		return v
 	}

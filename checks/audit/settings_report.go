@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/ctlops/ctl/checks/audit/pyeval"
 )
@@ -40,19 +41,31 @@ func (s *Settings) Report() []Setting {
 	sort.Strings(names)
 	out := make([]Setting, 0, len(names))
 	for _, n := range names {
-		v := s.Get(n)
-		st := Setting{Name: n, Known: v.Known(), Source: v.Src, Pos: v.Pos}
-		if st.Known {
-			st.Value = RedactedRepr(n, v)
-		}
-		out = append(out, st)
+		out = append(out, s.resolve(n))
 	}
 	return out
 }
 
-// secretNameRE matches names (of settings and of dict keys) whose values
-// are secrets.
-var secretNameRE = regexp.MustCompile(`(?i)secret|passw|token|api_?key|private_?key|credential`)
+func (s *Settings) resolve(name string) Setting {
+	v := s.lookup(name)
+	st := Setting{Name: name, Known: v.Known(), Source: v.Src, Pos: v.Pos}
+	if st.Known {
+		st.Value = RedactedRepr(name, v)
+	}
+	return st
+}
+
+// secretName reports whether a name (of a setting or a dict key) holds a
+// secret: SECRET, PASSW(ORD), TOKEN, API(_)KEY, PRIVATE(_)KEY, CREDENTIAL.
+func secretName(name string) bool {
+	low := strings.ToLower(name)
+	for _, w := range []string{"secret", "passw", "token", "apikey", "api_key", "privatekey", "private_key", "credential"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // urlPasswordRE matches the password of a URL's userinfo.
 var urlPasswordRE = regexp.MustCompile(`(://[^/@:\s]*:)([^/@\s]+)@`)
@@ -61,8 +74,8 @@ var urlPasswordRE = regexp.MustCompile(`(://[^/@:\s]*:)([^/@\s]+)@`)
 // secret setting or dict entry as its first characters and length
 // (RedactSecret), a password inside a URL as ***.
 func RedactedRepr(name string, v *Value) string {
-	budget := 2000 // Repr shows ~120 characters: shared structure need not be walked
-	return redactClone(v, secretNameRE.MatchString(name), 0, &budget).Repr()
+	budget := 300 // Repr shows ~120 characters: the rest need not be walked
+	return redactClone(v, secretName(name), 0, &budget).Repr()
 }
 
 func redactClone(v *Value, secret bool, depth int, budget *int) *Value {
@@ -80,7 +93,7 @@ func redactClone(v *Value, secret bool, depth int, budget *int) *Value {
 		if secret && v.S != "" {
 			return redacted("redacted " + RedactSecret(v.S))
 		}
-		if urlPasswordRE.MatchString(v.S) {
+		if strings.Contains(v.S, "://") && strings.Contains(v.S, "@") && urlPasswordRE.MatchString(v.S) {
 			c := v.Clone()
 			c.S = urlPasswordRE.ReplaceAllString(v.S, "${1}***@")
 			return c
@@ -96,7 +109,7 @@ func redactClone(v *Value, secret bool, depth int, budget *int) *Value {
 		c := v.Clone()
 		for i, k := range c.Keys {
 			ks, _ := k.Str()
-			c.Vals[i] = redactClone(c.Vals[i], secret || secretNameRE.MatchString(ks), depth+1, budget)
+			c.Vals[i] = redactClone(c.Vals[i], secret || secretName(ks), depth+1, budget)
 		}
 		return c
 	}

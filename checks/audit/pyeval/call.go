@@ -65,7 +65,7 @@ type callModel func(e *Evaluator, fn *Value, a args, p Pos) *Value
 
 // libCalls are the library functions the evaluator models, by qualified
 // name; each library's file declares its own table.
-var libCalls = tables(osCalls, pathlibCalls, environCalls, decoupleCalls, dburlCalls, jsonCalls, randomCalls, miscCalls)
+var libCalls = tables(osCalls, pathlibCalls, environCalls, decoupleCalls, dburlCalls, jsonCalls, randomCalls, configurationsCalls, miscCalls)
 
 func tables(ts ...map[string]callModel) map[string]callModel {
 	out := map[string]callModel{}
@@ -86,6 +86,22 @@ func (e *Evaluator) call(sc *scope, t *py.Call, p Pos) *Value {
 	}
 	if a.bad {
 		return NewUnknown("a call with *args/**kwargs that could not be expanded", p)
+	}
+	if passesNamespace(t) && !(fn.Ident == IdentLib && libCalls[fn.S] != nil) {
+		// f(locals()) / f(globals()) may set any setting
+		// (django_heroku.settings(locals())): what the module holds
+		// now, and what it does not hold, is unknown.
+		why := ExprText(t.Func) + "(" + ExprText(t.Args[0]) + ") may change any setting"
+		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: why, Kind: DiagInclude})
+		for k := range sc.vars {
+			if k == strings.ToUpper(k) && !strings.HasPrefix(k, "_") {
+				sc.vars[k] = NewUnknown(why+" ("+p.String()+")", p)
+			}
+		}
+		if sc.opaque == "" {
+			sc.opaque = why + " (" + p.String() + ")"
+		}
+		return NewUnknown(why, p)
 	}
 	switch fn.Ident {
 	case IdentLib:
@@ -113,6 +129,16 @@ func (e *Evaluator) call(sc *scope, t *py.Call, p Pos) *Value {
 			return NewNone(p) // the developer's .env is not the deployment's
 		}
 	case IdentBuiltin:
+		if fn.S == "exec" {
+			// Code the audit cannot see (exec(open(path).read()) of a
+			// known file is run by execOpen): it may set any setting.
+			why := "exec() of code the audit cannot read"
+			e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: why, Kind: DiagInclude})
+			if sc.opaque == "" {
+				sc.opaque = why + " (" + p.String() + ")"
+			}
+			return NewNone(p)
+		}
 		return e.builtin(fn.S, a, p)
 	case IdentFunction:
 		return e.callFunc(fn, a, p)
@@ -165,3 +191,15 @@ var miscCalls = map[string]callModel{
 // loadDotenv (and read_env) are ignored: the developer's .env is not the
 // deployment's.
 func loadDotenv(_ *Evaluator, _ *Value, _ args, p Pos) *Value { return NewNone(p) }
+
+// passesNamespace reports whether a call passes locals() or globals().
+func passesNamespace(t *py.Call) bool {
+	for _, x := range t.Args {
+		if c, ok := x.(*py.Call); ok {
+			if n, ok := c.Func.(*py.Name); ok && (n.ID == "locals" || n.ID == "globals") && len(c.Args) == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -413,11 +413,15 @@ func (e *Evaluator) stmt(sc *scope, st py.Stmt) *flow {
 		sc.vars[s.Name.ID] = &Value{Kind: Object, Ident: IdentFunction, S: s.Name.ID, Pos: e.pos(sc, s), Attrs: map[string]*Value{}}
 		e.defineFunc(sc, s)
 	case *py.ClassDef:
-		sc.vars[s.Name.ID] = &Value{Kind: Object, Ident: IdentClass, S: s.Name.ID, Pos: e.pos(sc, s)}
+		sc.vars[s.Name.ID] = e.classDef(sc, s)
 	case *py.With:
 		for _, it := range s.Items {
+			target, f := e.withOpen(sc, it)
+			if f != nil {
+				return f
+			}
 			if it.Vars != nil {
-				e.assign(sc, it.Vars, NewUnknown("a with statement's target", e.pos(sc, it)))
+				e.assign(sc, it.Vars, target)
 			}
 		}
 		return e.block(sc, s.Body)
@@ -573,14 +577,56 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 // assignment) stay in the branch until merge decides.
 func (e *Evaluator) fork(sc *scope, deep bool) *scope {
 	c := &scope{file: sc.file, disp: sc.disp, vars: make(map[string]*Value, len(sc.vars)), opaque: sc.opaque}
-	memo := map[*Value]*Value{}
+	var memo map[*Value]*Value
+	if deep {
+		memo = map[*Value]*Value{}
+	}
 	for k, v := range sc.vars {
 		if deep {
 			v = cloneDeep(v, memo, 0)
 		}
 		c.vars[k] = v
 	}
+	// Copying costs in proportion to what was copied: charge it, so that
+	// the step limit bounds branches in loops over large containers.
+	e.steps += len(memo) + len(sc.vars)>>4
 	return c
+}
+
+// sameTree reports whether a and b are the same value or copies made by
+// cloneDeep that neither branch changed: same kinds and lengths, the same
+// scalar pointers. n counts the nodes visited.
+func sameTree(a, b *Value, n *int) bool {
+	if a == b {
+		return true
+	}
+	if a == nil || b == nil || a.Kind != b.Kind || *n > 1_000_000 {
+		return false
+	}
+	*n++
+	switch a.Kind {
+	case List, Tuple, Set:
+		if len(a.Items) != len(b.Items) || a.Path != b.Path {
+			return false
+		}
+		for i := range a.Items {
+			if !sameTree(a.Items[i], b.Items[i], n) {
+				return false
+			}
+		}
+		return true
+	case Dict:
+		if len(a.Keys) != len(b.Keys) {
+			return false
+		}
+		for i := range a.Keys {
+			if !sameTree(a.Keys[i], b.Keys[i], n) || !sameTree(a.Vals[i], b.Vals[i], n) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // cloneDeep copies containers (lists, tuples, sets, dicts) with their
@@ -599,6 +645,9 @@ func cloneDeep(v *Value, memo map[*Value]*Value, depth int) *Value {
 	}
 	c := v.Clone()
 	memo[v] = c
+	if len(memo) > 100_000 {
+		return c // the step charge stops the evaluation soon
+	}
 	for i, it := range c.Items {
 		c.Items[i] = cloneDeep(it, memo, depth+1)
 	}
@@ -627,8 +676,24 @@ func (e *Evaluator) merge(sc, a, b *scope, why string, p Pos) {
 	for k := range names {
 		va, okA := a.vars[k]
 		vb, okB := b.vars[k]
+		same := okA && okB && va == vb
+		if !same && okA && okB {
+			// Copies of one container share their scalars: unchanged, they
+			// are the same tree (pointer comparisons, cheap).
+			n := 0
+			same = sameTree(va, vb, &n)
+			e.steps += n >> 6
+		}
+		if !same && okA && okB {
+			// The branches hold copies: compare them, within a budget
+			// charged to the step count (past it they count as different,
+			// and the name becomes unknown).
+			budget := 20_000
+			same = equal(va, vb, &budget)
+			e.steps += 20_000 - max(budget, 0)
+		}
 		switch {
-		case okA && okB && (va == vb || Equal(va, vb)):
+		case same:
 			sc.vars[k] = va
 		case !okA && !okB:
 		default:

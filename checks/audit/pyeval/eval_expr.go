@@ -97,7 +97,7 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 		switch t.ID {
 		case "True", "False", "None":
 		case "bool", "int", "str", "float", "list", "tuple", "dict", "set", "len", "print", "open", "sorted", "isinstance", "any", "all", "min", "max", "getattr", "repr",
-			"filter", "sum", "reversed":
+			"filter", "sum", "reversed", "range", "exec":
 			return newObj(IdentBuiltin, t.ID, p)
 		}
 		return NewUnknown("name "+t.ID+" is not defined here", p)
@@ -260,10 +260,20 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 	case *py.IfExp:
 		c := e.expr(sc, t.Test)
 		if b, ok := c.Truth(); ok {
+			var v *Value
 			if b {
-				return e.expr(sc, t.Body)
+				v = e.expr(sc, t.Body)
+			} else {
+				v = e.expr(sc, t.OrElse)
 			}
-			return e.expr(sc, t.OrElse)
+			// The branch taken follows from an environment default (the
+			// variable unset): so does the value (X if os.getenv(X) else 'dev').
+			if c.Src.Kind == SrcEnvDefault && v.Known() && (v.Src.Kind == SrcLiteral || v.Src.Kind == SrcComputed) {
+				v = v.Clone()
+				v.Src = Source{Kind: SrcEnvDefault, Var: c.Src.Var}
+				v.addEnv(c.Env...)
+			}
+			return v
 		}
 		a, b := e.expr(sc, t.Body), e.expr(sc, t.OrElse)
 		if Equal(a, b) {

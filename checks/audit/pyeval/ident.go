@@ -19,6 +19,8 @@ const (
 	IdentEnvironsInstance              // environs' Env()
 	IdentDecoupleCsv                   // python-decouple's Csv() (Attrs: its parameters)
 	IdentDecoupleConfig                // python-decouple's AutoConfig() / Config()
+	IdentFile                          // a file opened with open() (S: its absolute path); its content is not read
+	IdentConfValue                     // a django-configurations values.*Value (Attrs: kind, default, environ_*)
 )
 
 // Self is a bound method's receiver (nil for other objects).
@@ -64,6 +66,10 @@ func (v *Value) QualName() string {
 		return "decouple.Csv()"
 	case IdentDecoupleConfig:
 		return "decouple.AutoConfig()"
+	case IdentFile:
+		return "file " + v.S
+	case IdentConfValue:
+		return "configurations.values." + v.S + "()"
 	}
 	return "object"
 }

@@ -32,6 +32,9 @@ func (e *Evaluator) decouple(a args, p Pos) *Value {
 	if !v.Known() {
 		return v
 	}
+	if castV != nil && castV.Kind == Object && castV.Ident == IdentLib && castV.S == "dj_database_url.parse" {
+		return e.parseDBURL(v, nil, p) // config("DATABASE_URL", cast=dj_database_url.parse)
+	}
 	cast := castName(castV)
 	switch cast {
 	case "":

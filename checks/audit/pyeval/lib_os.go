@@ -68,7 +68,7 @@ func envDefault(k string, def *Value, p Pos) *Value {
 			v.Pos = p
 		}
 	}
-	if v.Kind != Unknown {
+	if v.Kind != Unknown && v.Src.Kind != SrcGenerated {
 		v.Src = Source{Kind: SrcEnvDefault, Var: k}
 	}
 	v.addEnv(k)

@@ -48,7 +48,12 @@ func tokenModel(what string, length func(nbytes int) int) callModel {
 func choice(what string) callModel {
 	return func(e *Evaluator, _ *Value, a args, p Pos) *Value {
 		x, _ := a.get(0, "seq")
-		if s, ok := x.Str(); !ok || s == "" {
+		switch {
+		case x == nil:
+			return NewUnknown(what+" without a sequence", p)
+		case x.Kind == Object: // string.printable, string.ascii_letters...
+		case x.Kind == Str && x.S != "", (x.Kind == List || x.Kind == Tuple) && len(x.Items) > 0:
+		default:
 			return unknownFrom(p, x)
 		}
 		return e.generated(1, "random characters", p)

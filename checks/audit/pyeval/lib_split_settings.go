@@ -109,6 +109,14 @@ func (e *Evaluator) execOpen(sc *scope, c *py.Call) (f *flow, ok bool) {
 	if !isAttr || (attr.Attr.ID != "read" && attr.Attr.ID != "read_text") {
 		return nil, false
 	}
+	if name, isName := attr.X.(*py.Name); isName && attr.Attr.ID == "read" {
+		// with open(path) as f: exec(f.read())
+		if fv := sc.vars[name.ID]; fv != nil && fv.Kind == Object && fv.Ident == IdentFile {
+			e.runIn(sc, fv.S, e.pos(sc, c))
+			return nil, true
+		}
+		return nil, false
+	}
 	opener, isCall := attr.X.(*py.Call)
 	if !isCall || len(opener.Args) < 1 {
 		return nil, false
@@ -131,6 +139,14 @@ func (e *Evaluator) execOpen(sc *scope, c *py.Call) (f *flow, ok bool) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(e.Root, path) // open() is relative to the working directory: the project root
 	}
+	if !e.inRoot(path) {
+		why := "exec() of " + path + ", outside the project (the deployment provides it)"
+		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: why, Kind: DiagInclude})
+		if sc.opaque == "" {
+			sc.opaque = why
+		}
+		return nil, true
+	}
 	if isFile, _ := e.statKind(path); !isFile {
 		if e.tryDepth > 0 {
 			return raiseFlow("FileNotFoundError", path), true
@@ -144,4 +160,66 @@ func (e *Evaluator) execOpen(sc *scope, c *py.Call) (f *flow, ok bool) {
 	}
 	e.runIn(sc, path, p)
 	return nil, true
+}
+
+// withOpen evaluates a with item. `with open(path) as f` of a file that
+// is not there raises FileNotFoundError (handled by an enclosing try, as
+// in Python; outside one the audit goes on, with a diagnostic); of a file
+// that is there, f is the file (exec(f.read()) runs it; its content is
+// otherwise unknown: a secrets file is read at start-up).
+func (e *Evaluator) withOpen(sc *scope, it *py.WithItem) (*Value, *flow) {
+	p := e.pos(sc, it)
+	unknown := NewUnknown("a with statement's target", p)
+	c, ok := it.Context.(*py.Call)
+	if !ok {
+		e.expr(sc, it.Context)
+		return unknown, e.takeExc()
+	}
+	var pathExpr py.Expr
+	switch fn := c.Func.(type) {
+	case *py.Name:
+		if fn.ID == "open" && len(c.Args) > 0 {
+			pathExpr = c.Args[0]
+		}
+	case *py.Attribute:
+		if ExprText(fn) == "io.open" && len(c.Args) > 0 {
+			pathExpr = c.Args[0]
+		} else if fn.Attr.ID == "open" {
+			pathExpr = fn.X // Path(...).open()
+		}
+	}
+	if pathExpr == nil {
+		e.expr(sc, it.Context)
+		return unknown, e.takeExc()
+	}
+	path, known := e.expr(sc, pathExpr).Str()
+	if !known {
+		return NewUnknown("a file the audit cannot locate ("+ExprText(pathExpr)+")", p), nil
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(e.Root, path)
+	}
+	if !e.inRoot(path) {
+		// A file outside the project (/etc/app/secrets.json, ../conf/):
+		// the deployment provides it, whatever this machine holds.
+		return NewUnknown("read from "+path+" at start-up (outside the project: the deployment provides it)", p), nil
+	}
+	if isFile, _ := e.statKind(path); !isFile {
+		if e.tryDepth > 0 {
+			return nil, raiseFlow("FileNotFoundError", path)
+		}
+		e.Diagnostics = append(e.Diagnostics, Diagnostic{Pos: p, Msg: "open(" + pyQuote(e.display(path)) + "): no such file", Kind: DiagInclude})
+		return NewUnknown("open() of a missing file", p), nil
+	}
+	return newObj(IdentFile, path, p), nil
+}
+
+// inRoot reports whether path is inside the project root (always true
+// without a root).
+func (e *Evaluator) inRoot(path string) bool {
+	if e.Root == "" {
+		return true
+	}
+	rel, err := filepath.Rel(e.Root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -245,6 +245,18 @@ func (v *Value) Get(k string) *Value {
 // it appends without looking for the key (lookups scan from the end, so the
 // newest value still wins): a literal of 10^5 keys stays linear.
 func (v *Value) Set(key, val *Value) {
+	if key != nil && key.Kind == Str && len(v.Keys) <= 4096 {
+		// The common case, a string key: a str equals only a str.
+		for i, k := range v.Keys {
+			if k != nil && k.Kind == Str && k.S == key.S {
+				v.Vals[i] = val
+				return
+			}
+		}
+		v.Keys = append(v.Keys, key)
+		v.Vals = append(v.Vals, val)
+		return
+	}
 	for i, k := range v.Keys {
 		if len(v.Keys) > 4096 {
 			break

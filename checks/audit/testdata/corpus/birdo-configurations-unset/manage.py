@@ -1,0 +1,3 @@
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.production")
+os.environ.setdefault("DJANGO_CONFIGURATION", "Production")

@@ -1,0 +1,5 @@
+from .settings import *
+
+DEBUG = False
+
+ALLOWED_HOSTS = os.getenv('DJANGO_ALLOWED_HOSTS', '').split(',')
