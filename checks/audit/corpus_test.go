@@ -47,7 +47,7 @@ type corpusCase struct {
 	name, dir string
 }
 
-func loadCorpus(t *testing.T) []*corpusCase {
+func loadCorpus(t testing.TB) []*corpusCase {
 	t.Helper()
 	dirs, err := filepath.Glob(filepath.Join("testdata", "corpus", "*", "case.json"))
 	if err != nil {

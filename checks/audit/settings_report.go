@@ -91,7 +91,7 @@ func redactClone(v *Value, secret bool, depth int, budget *int) *Value {
 			return redacted(fmt.Sprintf("generated at start-up, %d characters", len([]rune(v.S))))
 		}
 		if secret && v.S != "" {
-			return redacted("redacted " + RedactSecret(v.S))
+			return redacted(RedactSecret(v.S))
 		}
 		if strings.Contains(v.S, "://") && strings.Contains(v.S, "@") && urlPasswordRE.MatchString(v.S) {
 			c := v.Clone()

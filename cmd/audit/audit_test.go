@@ -791,3 +791,60 @@ func TestColorOffIsPlainText(t *testing.T) {
 		t.Errorf("header: %q", strings.SplitN(out, "\n", 2)[0])
 	}
 }
+
+// TestShowSettings: --show-settings lists the settings the checks read,
+// before the findings, with provenance and position, secrets redacted; in
+// JSON they are resolvedSettings, only with the flag.
+func TestShowSettings(t *testing.T) {
+	dir := project(t, "basic")
+	plain := run(t, dir, false, "basic/settings.py", "--show-settings").out
+	for _, want := range []string{
+		"DEBUG = True  (literal)  basic/settings.py:11:9\n",
+		"CSRF_COOKIE_SECURE = False  (Django default)  -\n",
+		"SECRET_KEY = <'…' (10 characters, redacted)>  (literal)  basic/settings.py:9:14\n",
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("--show-settings output lacks %q:\n%s", want, plain)
+		}
+	}
+	for _, secret := range []string{"dev-secret", "hunter2", "ancienne-cl"} {
+		if strings.Contains(plain, secret) {
+			t.Errorf("a secret (%s) in --show-settings output", secret)
+		}
+	}
+	if i, j := strings.Index(plain, "DEBUG = True"), strings.Index(plain, "error ctl."); i < 0 || j < 0 || i > j {
+		t.Errorf("settings should come before the findings:\n%s", plain)
+	}
+
+	js := run(t, dir, false, "basic/settings.py", "--json", "--show-settings").out
+	var doc struct {
+		ResolvedSettings []struct {
+			Name   string  `json:"name"`
+			Value  *string `json:"value"`
+			Known  bool    `json:"known"`
+			Source struct {
+				Kind string `json:"kind"`
+			} `json:"source"`
+			File string `json:"file"`
+			Line int    `json:"line"`
+		} `json:"resolvedSettings"`
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range doc.ResolvedSettings {
+		if s.Name == "DEBUG" {
+			found = s.Known && s.Value != nil && *s.Value == "True" && s.Source.Kind == "literal" && s.File == "basic/settings.py" && s.Line == 11
+		}
+	}
+	if !found {
+		t.Errorf("resolvedSettings lacks DEBUG = True (literal, basic/settings.py:11): %s", js)
+	}
+	if strings.Contains(js, "hunter2") || strings.Contains(js, "dev-secret") {
+		t.Error("a secret in the JSON settings")
+	}
+	if strings.Contains(run(t, dir, false, "basic/settings.py", "--json").out, "resolvedSettings") {
+		t.Error("resolvedSettings without --show-settings")
+	}
+}
