@@ -100,6 +100,9 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 			"filter", "sum", "reversed", "range", "exec":
 			return newObj(IdentBuiltin, t.ID, p)
 		}
+		if sc.opaque != "" {
+			return NewUnknown("name "+t.ID+" may come from "+sc.opaque, p)
+		}
 		return NewUnknown("name "+t.ID+" is not defined here", p)
 	case *py.Constant:
 		switch t.Kind {
