@@ -174,8 +174,8 @@ func (e *UnknownEnvError) Hint() string {
 	return "known environments: " + strings.Join(e.Known, ", ") + " (ctl env list)"
 }
 
-// ExitCode: an unknown environment is a usage error.
-func (e *UnknownEnvError) ExitCode() int { return exitcode.Usage }
+// Is gives an unknown environment the kind exitcode.ErrInvalid.
+func (e *UnknownEnvError) Is(target error) bool { return target == exitcode.ErrInvalid }
 
 // Lookup finds an environment by name.
 func Lookup(cfg *config.Config, name string) (*config.Environment, error) {
