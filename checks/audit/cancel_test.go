@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
 )
 
 // cancelAfter is a context that is cancelled once its Err has been polled

@@ -11,8 +11,8 @@ import (
 
 type cfgErr struct{}
 
-func (cfgErr) Error() string          { return "bad config" }
-func (cfgErr) Is(target error) bool   { return target == exitcode.ErrInvalid }
+func (cfgErr) Error() string        { return "bad config" }
+func (cfgErr) Is(target error) bool { return target == exitcode.ErrInvalid }
 
 func TestExitCode(t *testing.T) {
 	tests := []struct {
