@@ -23,7 +23,7 @@ import (
 // passes it through.
 func RunInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target, argv []string) error {
 	tty := io.IsStdinTTY() && io.IsStdoutTTY()
-	code, err := t.Run(ctx, targets.Session{
+	code, err := t.Run(ctx, targets.Command{
 		Argv:    argv,
 		TTY:     tty,
 		NoStdin: !tty && io.IsStdinTTY(),
