@@ -108,7 +108,6 @@ func (w *Watcher) clusterWide() bool {
 // Run starts the informers, publishes every row once they have synced,
 // then the rows of namespaces that change, until ctx ends.
 func (w *Watcher) Run(ctx context.Context, sink status.Sink) error {
-	var all []cache.SharedIndexInformer
 	informer := func(client rest.Interface, resource, ns string, example runtime.Object, tweak func(*metav1.ListOptions)) cache.SharedIndexInformer {
 		lw := w.conn.ListWatch(client, resource, ns, tweak)
 		// The initial state arrives as a watch stream (client-go's
@@ -144,7 +143,7 @@ func (w *Watcher) Run(ctx context.Context, sink status.Sink) error {
 			register(ns, nil)
 		}
 	}
-	all = w.informers()
+	all := w.informers()
 	for _, inf := range all {
 		_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) { w.watchError(sink, err) })
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
