@@ -9,14 +9,20 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/kube"
+	"github.com/ctlops/ctl/targets/local"
+	"github.com/ctlops/ctl/targets/ssh"
 )
 
 // factory builds a test factory rooted in dir with the given environment.
 func factory(t *testing.T, dir string, vars map[string]string) (*cmdutil.Factory, *strings.Builder, *strings.Builder) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
-	f := cmdutil.New(ios)
-	f.Getenv = func(k string) string { return vars[k] }
+	getenv := func(k string) string { return vars[k] }
+	k8s := &kube.Driver{Conns: kube.NewConnections(getenv)}
+	f := cmdutil.New(ios, cmdutil.Deps{Drivers: targets.NewDrivers(k8s, local.Driver{}, ssh.Driver{}, k8s), Kube: k8s.Conns})
+	f.Getenv = getenv
 	f.Environ = func() []string { return []string{"PATH=/usr/bin:/bin"} }
 	f.Cwd = func() (string, error) { return dir, nil }
 	o, e := &strings.Builder{}, &strings.Builder{}
@@ -76,6 +82,40 @@ func TestExitCodes(t *testing.T) {
 			}
 			if !strings.Contains(errOut.String(), tt.inStderr) {
 				t.Errorf("stderr lacks %q:\n%s", tt.inStderr, errOut)
+			}
+		})
+	}
+}
+
+// Only usage errors end with "Run 'ctl X --help' for usage." (issue 20):
+// the production guard refusing off a terminal is not one, nor is an
+// unknown environment or a configuration error.
+func TestUsageLineOnlyForUsageErrors(t *testing.T) {
+	protected := "environments:\n  local:\n    protected: true\n    python: /usr/bin/python3\n"
+	tests := []struct {
+		name      string
+		yaml      string
+		args      []string
+		inStderr  string
+		usageLine bool
+	}{
+		{"guard refusal off a terminal", protected, []string{"exec", "local", "--", "true"}, "refusing to run without a terminal; pass --yes", false},
+		{"unknown environment", "", []string{"exec", "nope", "--", "true"}, `unknown environment "nope"`, false},
+		{"bad config", "environments:\n  local:\n    pyhton: x\n", []string{"env", "list"}, `unknown key "pyhton"`, false},
+		{"missing command", "", []string{"exec", "local"}, "missing command after --", true},
+		{"unknown flag", "", []string{"env", "list", "--bogus"}, "unknown flag: --bogus", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, errOut := factory(t, project(t, tt.yaml), map[string]string{})
+			if code := Execute(context.Background(), f, tt.args); code == 0 {
+				t.Fatalf("exit 0; stderr:\n%s", errOut)
+			}
+			if !strings.Contains(errOut.String(), tt.inStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.inStderr, errOut)
+			}
+			if got := strings.Contains(errOut.String(), "--help' for usage."); got != tt.usageLine {
+				t.Errorf("usage line printed: %v, want %v; stderr:\n%s", got, tt.usageLine, errOut)
 			}
 		})
 	}

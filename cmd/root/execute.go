@@ -1,8 +1,7 @@
-// Package rootbase is what both of ctl's binaries share: the root command
-// (flags, groups, help) without its subcommands, and the one place where an
-// error becomes an exit code and a message. It links nothing heavy, so the
-// start-up front (cmd/front) can use it.
-package rootbase
+package root
+
+// The root command (flags, groups, help) without its subcommands, and the
+// one place where an error becomes an exit code and a message.
 
 import (
 	"context"
@@ -12,10 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
-	envCmd "github.com/ctlops/ctl/cmd/env"
-	versionCmd "github.com/ctlops/ctl/cmd/version"
 	"github.com/ctlops/ctl/internal/build"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
@@ -28,8 +24,8 @@ const (
 	GroupChecks   = "checks"
 )
 
-// New builds the root command without subcommands.
-func New(f *cmdutil.Factory) *cobra.Command {
+// newBare builds the root command without subcommands.
+func newBare(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ctl <command> <env> [flags]",
 		Short: "Operate your Django environments",
@@ -65,37 +61,18 @@ database, manage.py commands.`,
 	return cmd
 }
 
-// AddLean adds the commands both binaries run themselves: they link
-// nothing heavy (no client-go, pgx or huh), so `ctl` answers them at once.
-func AddLean(root *cobra.Command, f *cmdutil.Factory) {
-	audit := auditCmd.NewCmdAudit(f, nil)
-	audit.GroupID = GroupChecks
-	env := envCmd.NewCmdEnv(f)
-	env.GroupID = GroupEnvs
-	root.AddCommand(audit, env, versionCmd.NewCmdVersion(f))
-}
-
-// Lean names the commands AddLean adds (and cobra's own help and
-// completion): the front runs these, and hands every other one over.
-var Lean = []string{"audit", "env", "version", "help", "completion"}
-
-// Execute runs root on args and maps the outcome to an exit code,
+// execute runs root on args and maps the outcome to an exit code,
 // printing the error (and its hint) on the factory's stderr.
-func Execute(ctx context.Context, f *cmdutil.Factory, root *cobra.Command, args []string) int {
-	cmd, err := Run(ctx, root, args)
-	return Report(ctx, f.IOStreams, cmd, err)
-}
-
-// Run executes root on args and returns the command that ran and its error.
-func Run(ctx context.Context, root *cobra.Command, args []string) (*cobra.Command, error) {
+func execute(ctx context.Context, f *cmdutil.Factory, root *cobra.Command, args []string) int {
 	root.SetArgs(args)
-	return root.ExecuteContextC(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	return Report(ctx, f.IOStreams, cmd, err)
 }
 
 // Report prints err (if any) and returns the exit code for it.
 func Report(ctx context.Context, ios *iostreams.IOStreams, cmd *cobra.Command, err error) int {
 	if err == nil {
-		return exitcode.OK
+		return cmdutil.ExitOK
 	}
 	passthrough := cmdutil.IsPassthrough(cmd)
 	err = normalize(err)
@@ -106,14 +83,13 @@ func Report(ctx context.Context, ios *iostreams.IOStreams, cmd *cobra.Command, e
 		}
 	}
 	printError(ios, cmd, err)
-	return exitcode.For(err, passthrough)
+	return cmdutil.ExitCode(err, passthrough)
 }
 
 // normalize turns cobra's plain errors about arguments and commands into
 // usage errors.
 func normalize(err error) error {
-	var ue *exitcode.UsageError
-	if errors.As(err, &ue) {
+	if errors.Is(err, exitcode.ErrUsage) {
 		return err
 	}
 	msg := err.Error()
@@ -139,8 +115,7 @@ func printError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) {
 	if hint := exitcode.HintOf(err); hint != "" {
 		fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.Muted("hint:"), hint)
 	}
-	var ue *exitcode.UsageError
-	if errors.As(err, &ue) && cmd != nil {
+	if errors.Is(err, exitcode.ErrUsage) && cmd != nil {
 		fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 }
