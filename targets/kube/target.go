@@ -106,14 +106,32 @@ func (t *Target) ManageArgv(context.Context) ([]string, error) {
 }
 
 // Settings lists what env show resolves without touching the network.
+// A value ctl.yaml (or the personal file) set keeps that file and line as
+// its origin; only what ctl worked out itself is "detected".
 func (t *Target) Settings() []targets.Setting {
-	det := config.Origin{Kind: config.SourceDetected}
+	origin := func(key, note string) config.Origin {
+		if o, ok := t.env.Origins[key]; ok {
+			return o
+		}
+		return config.Origin{Kind: config.SourceDetected, Note: note}
+	}
+	nsNote := "the namespace of kubeconfig context " + t.cluster.context
+	if t.cluster.namespace == "" {
+		nsNote = "no namespace configured: default"
+	}
 	comp, sel := t.component()
+	compOrigin := origin("component", "default: web, selected by the app's labels")
+	if _, ok := t.env.Components[comp]; ok && !t.env.Has("component") {
+		compOrigin = origin("components", "")
+	}
+	if t.opts.Component != "" {
+		compOrigin = config.Origin{Kind: config.SourceDetected, Note: "--component"}
+	}
 	return []targets.Setting{
-		{Key: "context", Value: t.cluster.context, Origin: det},
-		{Key: "server", Value: t.cluster.server, Origin: det},
-		{Key: "namespace", Value: t.namespace, Origin: det},
-		{Key: "component", Value: comp + " (" + sel + ")", Origin: det},
+		{Key: "context", Value: t.cluster.context, Origin: origin("context", "the kubeconfig's current context")},
+		{Key: "server", Value: t.cluster.server, Origin: config.Origin{Kind: config.SourceDetected, Note: "kubeconfig context " + t.cluster.context}},
+		{Key: "namespace", Value: t.namespace, Origin: origin("namespace", nsNote)},
+		{Key: "component", Value: comp + " (" + sel + ")", Origin: compOrigin},
 	}
 }
 
