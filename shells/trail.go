@@ -217,10 +217,13 @@ func (s *Session) End(code int, err error) SessionRecord {
 	rec.DurationMs = max(s.now().Sub(s.start).Milliseconds(), 0)
 	rec.ExitCode = code
 	var ee *exitcode.ExitError
+	var se *exitcode.SignalError
 	switch {
 	case err == nil:
 	case errors.As(err, &ee):
 		rec.ExitCode = ee.Code
+	case errors.As(err, &se): // ctl was sent a signal: 128+n, not a failure
+		rec.ExitCode = se.ExitCode()
 	default:
 		rec.Error = RedactString(err.Error())
 		if code == 0 {

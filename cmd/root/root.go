@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"syscall"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	shellCmd "github.com/ctlops/ctl/cmd/shell"
 	statusCmd "github.com/ctlops/ctl/cmd/status"
 	"github.com/ctlops/ctl/internal/build"
+	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/update"
 )
@@ -51,7 +51,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 
 // Main runs the whole tree (ctl-full) and returns its exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := exitcode.SignalContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	ios := iostreams.System(os.Getenv)
 	checkFrontVersion(ios)

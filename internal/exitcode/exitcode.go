@@ -5,6 +5,8 @@
 //	2   usage or configuration error
 //	124 timeout
 //	130 cancelled (Ctrl-C)
+//	128+n a session verb (shell, pyshell, dbshell, exec, manage) stopped by
+//	    signal n sent to ctl (SIGTERM: 143), as a shell reports it
 //	255 ctl's own failure in a command that passes its child's code through
 //	    (shell, pyshell, dbshell, exec, manage), as ssh does
 //
@@ -106,6 +108,10 @@ func For(err error, passthrough bool) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		return ee.Code
+	}
+	var se *SignalError
+	if errors.As(err, &se) {
+		return se.ExitCode()
 	}
 	if passthrough {
 		return OwnFailure

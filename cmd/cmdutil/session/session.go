@@ -74,6 +74,7 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	if err == nil {
 		err = fn()
 	}
+	err = exitcode.FromSignal(ctx, err)
 	if d, ok := s.Target.(targets.Described); ok {
 		sess.SetPlacement(d.Placement())
 	}
