@@ -334,6 +334,13 @@ func (s *Session) SetPlacement(context, namespace, pod, container string) {
 	s.rec.Context, s.rec.Namespace, s.rec.Pod, s.rec.Container = context, namespace, pod, container
 }
 
+// SetCommand replaces the command with what really ran (redacted), once
+// the verb knows it: shell_plus rather than shell, the shell the
+// container had, the database client, or nothing but a tunnel (nil).
+func (s *Session) SetCommand(cmd []string) {
+	s.rec.Command = RedactArgs(cmd)
+}
+
 // SetRemote records the host(s) and login user an ssh session ran on.
 func (s *Session) SetRemote(host, user string) {
 	s.rec.RemoteHost, s.rec.RemoteUser = host, user

@@ -31,6 +31,17 @@ type Session struct {
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+
+	// Started, when set, is called once the target has chosen where the
+	// session runs (pod and container, host), just before it starts.
+	Started func()
+}
+
+// Ran is implemented by targets that decide only when a session starts
+// what it runs (kubernetes: bash when the image has it, else sh): the
+// command the last session really ran, for the session trail.
+type Ran interface {
+	RanArgv() []string
 }
 
 // Setting is one resolved value and where it came from, for `env show`.
@@ -120,7 +131,8 @@ type Hosted interface {
 }
 
 // SessionEvent summarises a finished session for the environment's own
-// audit trail (a Kubernetes Event on the pod).
+// audit trail (a Kubernetes Event on the pod). Command is empty when
+// nothing but a tunnel ran.
 type SessionEvent struct {
 	User, Verb, Command string
 	ExitCode            int

@@ -76,6 +76,12 @@ func Run(ctx context.Context, opts *Options) error {
 	if recorded == nil {
 		recorded = t.ShellArgv("")
 	}
-	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "shell", Command: recorded, Yes: opts.Yes}
-	return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, argv) })
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "shell", Command: recorded, Yes: opts.Yes,
+		Ran: func() []string { // the shell the container had, not how ctl chose it
+			if r, ok := t.(targets.Ran); ok && len(r.RanArgv()) > 0 {
+				return r.RanArgv()
+			}
+			return recorded
+		}}
+	return run.Guarded(ctx, func() error { return session.RunShell(ctx, opts.IO, t, argv) })
 }

@@ -37,13 +37,17 @@ type Target struct {
 	cluster   *cluster
 	namespace string
 
-	// the last session's placement
+	// the last session's placement and command; dbDirect: dbshell
+	// reached the database without a tunnel (no pod involved)
 	pod, container string
+	ran            []string
+	dbDirect       bool
 }
 
 var (
 	_ targets.Target    = (*Target)(nil)
 	_ targets.Described = (*Target)(nil)
+	_ targets.Ran       = (*Target)(nil)
 )
 
 // New reads the kubeconfig for the environment's context; no network.
@@ -88,7 +92,8 @@ func (t *Target) Placement() (string, string, string, string) {
 	return t.cluster.context, t.namespace, t.pod, t.container
 }
 
-// ShellArgv is bash when the image has it, else sh.
+// ShellArgv is the configured shell, else bash when the image has it and
+// sh otherwise (Run asks the container which, then runs that one).
 func (t *Target) ShellArgv(cmd string) []string {
 	if cmd != "" {
 		return []string{"sh", "-c", cmd}
@@ -97,6 +102,32 @@ func (t *Target) ShellArgv(cmd string) []string {
 		return strings.Fields(t.env.Shell)
 	}
 	return []string{"sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi"}
+}
+
+// RanArgv is what the last session ran: for an interactive shell, the
+// shell the user got (bash -l or sh -l), not how ctl chose it.
+func (t *Target) RanArgv() []string { return t.ran }
+
+// shellProbe prints the login shell the container has: bash, else sh.
+var shellProbe = []string{"sh", "-c", "if command -v bash >/dev/null 2>&1; then echo bash; else echo sh; fi"}
+
+// interactiveShell asks the container (one exec without a terminal)
+// which shell it has, so that the session runs it directly and the trail
+// records it.
+func (t *Target) interactiveShell(ctx context.Context, pod *corev1.Pod, container string) ([]string, error) {
+	if t.env.Shell != "" {
+		return strings.Fields(t.env.Shell), nil
+	}
+	var out, errb strings.Builder
+	code, err := t.exec(ctx, pod, container, shellProbe, targets.Session{Stdout: &out, Stderr: &errb})
+	if err != nil {
+		return nil, err
+	}
+	sh := strings.TrimSpace(out.String())
+	if code != 0 || (sh != "bash" && sh != "sh") {
+		return nil, fmt.Errorf("pod %s/%s, container %s: cannot find a shell (sh exited %d: %s)", pod.Namespace, pod.Name, container, code, strings.TrimSpace(errb.String()))
+	}
+	return []string{sh, "-l"}, nil
 }
 
 // ManageArgv is the container's python and manage.py (relative to the
@@ -148,7 +179,13 @@ func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
 	t.pod, t.container = pod.Name, container
 	argv := s.Argv
 	if len(argv) == 0 {
-		argv = t.ShellArgv("")
+		if argv, err = t.interactiveShell(ctx, pod, container); err != nil {
+			return 0, err
+		}
+	}
+	t.ran = argv
+	if s.Started != nil {
+		s.Started()
 	}
 	return t.exec(ctx, pod, container, argv, s)
 }
