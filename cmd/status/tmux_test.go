@@ -63,7 +63,15 @@ func TestTmuxStatusSandbox(t *testing.T) {
 	}
 	env := []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "LANG=C.UTF-8", "KUBECONFIG=" + sb.Kubeconfig}
 	m := testenv.StartTmux(t, dir, env, 150, 30, ctlFull(t), "status")
-	m.WaitForText("web 2/2 worker 1/1")
+	screen := m.WaitForText("web 2/2 worker 1/1")
+	// No migration Job yet: the cell says so; no implicit local row, as
+	// ctl.yaml declares its environments.
+	if !strings.Contains(screen, "no Job") {
+		t.Errorf("MIGRATIONS without a Job is not \"no Job\":\n%s", screen)
+	}
+	if strings.Contains(screen, "> local") || strings.Contains(screen, "  local ") {
+		t.Errorf("an undeclared local row:\n%s", screen)
+	}
 
 	c := sb.Client
 	ctx := context.Background()
@@ -102,7 +110,6 @@ func TestTmuxStatusSandbox(t *testing.T) {
 	if _, err := c.CoreV1().Pods(ns).UpdateStatus(ctx, &p, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	m.Keys("j") // past the implicit local environment, to qa
 	m.Keys("Enter")
 	m.WaitFor("the crash-looping pod in the detail pane", func(s string) bool {
 		return strings.Contains(s, p.Name) && strings.Contains(s, "CrashLoopBackOff")
