@@ -53,16 +53,16 @@ type Model struct {
 	fullHelp  bool
 	message   string // the outcome of the last session, or an error
 
-	traced  *bool
-	logs    map[string]logState
+	traced *bool
+	logs   map[string]logState
 	// rows caches each environment's cells between snapshots, so that
 	// the clock's tick redraws the title, not rows that did not change;
 	// cellRenders counts the rows rendered (for tests).
 	rows        map[string]cachedRow
 	cellRenders *int
-	width   int
-	height  int
-	quiting bool
+	width       int
+	height      int
+	quiting     bool
 }
 
 type cachedRow struct {
