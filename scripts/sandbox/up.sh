@@ -41,13 +41,8 @@ T0=$(sbx_now_ms)
 log() { printf '[up %5ss] %s\n' "$(sbx_secs $(($(sbx_now_ms) - T0)))" "$*" >&2; }
 die() { echo "up: $*" >&2; exit 1; }
 
-# alive NAME: the recorded process still runs (and is ours: its command
-# line names this state dir).
-alive() {
-  local pid
-  pid=$(cat "$S/run/$1.pid" 2>/dev/null) || return 1
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$S/"
-}
+# alive NAME: a process recorded by an earlier run still runs.
+alive() { sbx_alive "$S" "$1"; }
 fail() {
   log "FAILED: $*"
   {
@@ -66,23 +61,13 @@ fail() {
 }
 # start NAME CMD...: in the background, in its own session and process
 # group (PID = PGID), output to STATE/logs/NAME.log.
-start() {
-  local name=$1
-  shift
-  setsid "$@" >"$S/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$S/run/$name.pid"
-}
-# waitfor NAME WHAT CMD...: poll CMD until it succeeds; fail if NAME dies or
-# the time is up.
+start() { sbx_start "$S" "$@"; }
+# waitfor NAME WHAT CMD...: poll CMD until it succeeds; fail if NAME (which
+# this script started) has exited or the time is up.
 waitfor() {
-  local name=$1 what=$2 end
+  local name=$1 what=$2 msg
   shift 2
-  end=$(($(sbx_now_ms) + TIMEOUT * 1000))
-  until "$@" >/dev/null 2>&1; do
-    alive "$name" || fail "$name exited while waiting for $what"
-    [ "$(sbx_now_ms)" -lt "$end" ] || fail "timed out after ${TIMEOUT}s waiting for $what"
-    sleep 0.1
-  done
+  msg=$(sbx_waitfor "$S" "$name" "$what" "$TIMEOUT" "$@" 2>&1) || fail "$msg"
   log "$what"
 }
 
