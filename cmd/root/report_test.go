@@ -1,4 +1,4 @@
-package rootbase
+package root
 
 import (
 	"context"
