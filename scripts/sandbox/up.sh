@@ -262,11 +262,13 @@ fi
 # Only the controllers an app's environment needs: starting all ~45 (each
 # with its own ServiceAccount token) takes seconds longer. '*' = all.
 # node-lifecycle-controller is needed: it lifts the not-ready taint that
-# admission puts on a new node, or nothing is ever scheduled.
+# admission puts on a new node, or nothing is ever scheduled; it looks
+# every --node-monitor-period (5 s by default, 1 s here: the node is
+# schedulable ~2 s sooner).
 KCM_CONTROLLERS=${CTL_SANDBOX_KCM_CONTROLLERS:-node-lifecycle-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,garbage-collector-controller,deployment-controller,replicaset-controller,statefulset-controller,daemonset-controller,job-controller,cronjob-controller,ttl-after-finished-controller,endpoints-controller,endpointslice-controller,pod-garbage-collector-controller,disruption-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller}
 start kcm "$BIN/kube-controller-manager" --kubeconfig="$S/controller-manager.kubeconfig" --controllers="$KCM_CONTROLLERS" \
   --authentication-kubeconfig="$S/controller-manager.kubeconfig" --authorization-kubeconfig="$S/controller-manager.kubeconfig" \
-  --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
+  --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false --node-monitor-period=1s \
   --use-service-account-credentials=true --service-account-private-key-file="$P/sa.key" \
   --root-ca-file="$P/ca.crt" --cluster-signing-cert-file="$P/ca.crt" --cluster-signing-key-file="$P/ca.key"
 start scheduler "$BIN/kube-scheduler" --kubeconfig="$S/scheduler.kubeconfig" \
@@ -274,12 +276,6 @@ start scheduler "$BIN/kube-scheduler" --kubeconfig="$S/scheduler.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false
 
 if [ "$MODE" = fake ]; then
-  if [ -n "$FK_BUILD" ] && ! wait "$FK_BUILD"; then
-    cat "$S/logs/fakekubelet-build.log" >&2
-    fail "go build ./internal/sandbox/fakekubelet failed"
-  fi
-  start fakekubelet "$FAKE_KUBELET" --listen="127.0.0.1:$KUBELET_PORT" --rules="$RULES" \
-    --tls-cert-file="$P/kubelet.crt" --tls-private-key-file="$P/kubelet.key" --client-ca-file="$P/ca.crt"
   KWOK_SERVER_PORT=$KWOK_PORT
   KWOK_CRDS=()
 else
@@ -295,10 +291,19 @@ start kwok "$BIN/kwok" --kubeconfig="$S/kwok.kubeconfig" --config="$S/kwok.yaml"
   --server-address="127.0.0.1:$KWOK_SERVER_PORT" \
   --tls-cert-file="$P/kubelet.crt" --tls-private-key-file="$P/kubelet.key" --node-lease-duration-seconds=40
 
-CLIENT=(--cacert "$P/ca.crt" --cert "$P/admin.crt" --key "$P/admin.key" --max-time 2)
+# fakekubelet last: kwok, the scheduler and the controller-manager must not
+# wait for its build (seconds when the Go build cache is warm, much more on
+# a fresh machine: kwok used to start only after it).
 if [ "$MODE" = fake ]; then
-  waitfor fakekubelet "fakekubelet serving" curl -sf "${CLIENT[@]}" "https://127.0.0.1:$KUBELET_PORT/healthz"
+  if [ -n "$FK_BUILD" ] && ! wait "$FK_BUILD"; then
+    cat "$S/logs/fakekubelet-build.log" >&2
+    fail "go build ./internal/sandbox/fakekubelet failed"
+  fi
+  start fakekubelet "$FAKE_KUBELET" --listen="127.0.0.1:$KUBELET_PORT" --rules="$RULES" \
+    --tls-cert-file="$P/kubelet.crt" --tls-private-key-file="$P/kubelet.key" --client-ca-file="$P/ca.crt"
 fi
+
+CLIENT=(--cacert "$P/ca.crt" --cert "$P/admin.crt" --key "$P/admin.key" --max-time 2)
 waitfor kwok "kwok serving" curl -sfk --max-time 2 "https://127.0.0.1:$KWOK_SERVER_PORT/healthz"
 # Ready, and schedulable: the controller-manager has lifted the not-ready taint.
 node_ready() {
@@ -314,6 +319,9 @@ waitfor kcm "kube-controller-manager healthy" curl -sfk --max-time 2 "https://12
 waitfor kwok "node kwok-node-0 Ready and schedulable" node_ready
 # Pods are refused until their namespace has a 'default' ServiceAccount.
 waitfor kcm "controllers running (ServiceAccount default/default exists)" sbx_api GET /api/v1/namespaces/default/serviceaccounts/default
+if [ "$MODE" = fake ]; then
+  waitfor fakekubelet "fakekubelet serving" curl -sf "${CLIENT[@]}" "https://127.0.0.1:$KUBELET_PORT/healthz"
+fi
 
 {
   echo "export CTL_SANDBOX_STATE=$S"
