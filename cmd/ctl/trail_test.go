@@ -129,11 +129,12 @@ func TestKubeTrailRecordsWhatRan(t *testing.T) {
 }
 
 // TestTmuxKubeSignalEndsSession: SIGTERM (or SIGHUP) sent to ctl during
-// an interactive shell or pyshell ends it with 128+n and no error line,
-// the terminal restored; on a terminal the shell first says which pod and
-// container it chose.
+// an interactive shell, pyshell or dbshell ends it with 128+n and no
+// error line, the terminal restored; on a terminal shell and pyshell first
+// say which pod and container they chose.
 func TestTmuxKubeSignalEndsSession(t *testing.T) {
-	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 2, Sidecar: true})
+	testenv.RequireTool(t, "psql")
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 2, Sidecar: true, Shell: "bash --norc --noprofile"})
 	tests := []struct {
 		verb, ready string
 		sig         syscall.Signal
@@ -141,6 +142,7 @@ func TestTmuxKubeSignalEndsSession(t *testing.T) {
 		{"shell", "pod$", syscall.SIGTERM},
 		{"pyshell", ">>>", syscall.SIGTERM},
 		{"shell", "pod$", syscall.SIGHUP},
+		{"dbshell", "=>", syscall.SIGTERM}, // psql, a local child, through the tunnel
 	}
 	for _, tt := range tests {
 		t.Run(tt.verb+" "+tt.sig.String(), func(t *testing.T) {
@@ -155,7 +157,7 @@ func TestTmuxKubeSignalEndsSession(t *testing.T) {
 			m := testenv.StartTmux(t, a.Dir, kubeTmuxEnv(a), 120, 30, "/bin/sh", script)
 			screen := m.WaitForText(tt.ready)
 			placement := regexp.MustCompile(`(?m)^✓ qa \S+/` + regexp.QuoteMeta(a.NS) + `/web-\S+ \(web\)\s*$`)
-			if !placement.MatchString(screen) {
+			if tt.verb != "dbshell" && !placement.MatchString(screen) {
 				t.Errorf("no line naming the pod and container:\n%s", screen)
 			}
 			b, err := os.ReadFile(pidFile)
