@@ -262,13 +262,14 @@ fi
 # Only the controllers an app's environment needs: starting all ~45 (each
 # with its own ServiceAccount token) takes seconds longer. '*' = all.
 # node-lifecycle-controller is needed: it lifts the not-ready taint that
-# admission puts on a new node, or nothing is ever scheduled; it looks
-# every --node-monitor-period (5 s by default, 1 s here: the node is
-# schedulable ~2 s sooner).
+# admission puts on a new node, or nothing is ever scheduled. (Its first
+# pass, ~2 s after the controller-manager starts, is what the node's
+# "Ready and schedulable" waits for; --node-monitor-period does not
+# shorten it.)
 KCM_CONTROLLERS=${CTL_SANDBOX_KCM_CONTROLLERS:-node-lifecycle-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,garbage-collector-controller,deployment-controller,replicaset-controller,statefulset-controller,daemonset-controller,job-controller,cronjob-controller,ttl-after-finished-controller,endpoints-controller,endpointslice-controller,pod-garbage-collector-controller,disruption-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller}
 start kcm "$BIN/kube-controller-manager" --kubeconfig="$S/controller-manager.kubeconfig" --controllers="$KCM_CONTROLLERS" \
   --authentication-kubeconfig="$S/controller-manager.kubeconfig" --authorization-kubeconfig="$S/controller-manager.kubeconfig" \
-  --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false --node-monitor-period=1s \
+  --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
   --use-service-account-credentials=true --service-account-private-key-file="$P/sa.key" \
   --root-ca-file="$P/ca.crt" --cluster-signing-cert-file="$P/ca.crt" --cluster-signing-key-file="$P/ca.key"
 start scheduler "$BIN/kube-scheduler" --kubeconfig="$S/scheduler.kubeconfig" \
