@@ -109,7 +109,7 @@ func (t *Target) interactiveShell(ctx context.Context, pod *corev1.Pod, containe
 		return strings.Fields(t.env.Shell), nil
 	}
 	var out, errb strings.Builder
-	code, err := t.exec(ctx, pod, container, shellProbe, targets.Session{Stdout: &out, Stderr: &errb})
+	code, err := t.exec(ctx, pod, container, shellProbe, targets.Command{Stdout: &out, Stderr: &errb})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (t *Target) Settings() []targets.Setting {
 }
 
 // Run execs the session in the chosen pod: one pod list, one exec stream.
-func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
+func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 	pod, err := t.choosePod(ctx)
 	if err != nil {
 		return 0, err
@@ -180,7 +180,7 @@ func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
 	return t.exec(ctx, pod, container, argv, s)
 }
 
-func (t *Target) exec(ctx context.Context, pod *corev1.Pod, container string, argv []string, s targets.Session) (int, error) {
+func (t *Target) exec(ctx context.Context, pod *corev1.Pod, container string, argv []string, s targets.Command) (int, error) {
 	var tty *term.TTY
 	if s.TTY {
 		tty = term.Open(s.Stdin, s.Stdout)

@@ -276,7 +276,7 @@ func (t *Target) displayPath(p string) string {
 
 // Run runs the session in the project directory, inheriting ctl's
 // terminal, and returns the exit code.
-func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
+func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 	argv := s.Argv
 	if len(argv) == 0 {
 		argv = t.ShellArgv("")

@@ -27,7 +27,7 @@ func RunInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target,
 
 func runInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target, argv []string, started func()) error {
 	tty := io.IsStdinTTY() && io.IsStdoutTTY()
-	code, err := t.Run(ctx, targets.Session{
+	code, err := t.Run(ctx, targets.Command{
 		Argv:    argv,
 		TTY:     tty,
 		NoStdin: !tty && io.IsStdinTTY(),
