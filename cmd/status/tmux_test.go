@@ -88,6 +88,9 @@ func TestTmuxStatusSandbox(t *testing.T) {
 
 	// s: a shell in a ready web pod; the view is suspended meanwhile.
 	m.Keys("s")
+	// Type once ctl shell has the terminal (it names the pod it chose):
+	// keys sent sooner may still be read by the suspended view.
+	m.WaitForText("(web)")
 	m.Type("echo in-pod:$(pwd)")
 	m.WaitForText("in-pod:" + podDir)
 	m.Type("exit")
