@@ -176,6 +176,20 @@ func PsqlEnv(base []string, db *targets.DB, readOnly bool) []string {
 	return out
 }
 
+// DBClientArgv is the client dbshell runs on db: psql with the user's
+// arguments (the connection travels in its environment), or sqlite3 on
+// the file.
+func DBClientArgv(db *targets.DB, args []string, readOnly bool) []string {
+	if db.Engine == "sqlite" {
+		argv := []string{"sqlite3"}
+		if readOnly {
+			argv = append(argv, "-readonly")
+		}
+		return append(append(argv, db.Name), args...)
+	}
+	return append([]string{"psql"}, args...)
+}
+
 // RunDBShell opens psql or sqlite3 on db in the foreground and returns its
 // exit code.
 func RunDBShell(opts DBShellOptions) (int, error) {
@@ -198,12 +212,7 @@ func RunDBShell(opts DBShellOptions) (int, error) {
 		}
 		// sqlite3 [OPTIONS] FILENAME [SQL...]: options may follow the file,
 		// so the user's arguments go last and may be SQL.
-		var args []string
-		if opts.ReadOnly {
-			args = append(args, "-readonly")
-		}
-		args = append(append(args, db.Name), opts.Args...)
-		cmd = exec.Command(bin, args...)
+		cmd = exec.Command(bin, DBClientArgv(db, opts.Args, opts.ReadOnly)[1:]...)
 		cmd.Env = opts.Environ()
 	case "postgres":
 		bin, err := opts.LookPath("psql")

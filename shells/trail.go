@@ -218,10 +218,13 @@ func (s *Session) End(code int, err error) SessionRecord {
 	rec.DurationMs = max(s.now().Sub(s.start).Milliseconds(), 0)
 	rec.ExitCode = code
 	var ee *exitcode.ExitError
+	var se *exitcode.SignalError
 	switch {
 	case err == nil:
 	case errors.As(err, &ee):
 		rec.ExitCode = ee.Code
+	case errors.As(err, &se): // ctl was sent a signal: 128+n, not a failure
+		rec.ExitCode = se.ExitCode()
 	default:
 		rec.Error = RedactString(err.Error())
 	}
@@ -327,6 +330,13 @@ func RedactArgs(args []string) []string {
 // (context, namespace, pod, container).
 func (s *Session) SetPlacement(context, namespace, pod, container string) {
 	s.rec.Context, s.rec.Namespace, s.rec.Pod, s.rec.Container = context, namespace, pod, container
+}
+
+// SetCommand replaces the command with what really ran (redacted), once
+// the verb knows it: shell_plus rather than shell, the shell the
+// container had, the database client, or nothing but a tunnel (nil).
+func (s *Session) SetCommand(cmd []string) {
+	s.rec.Command = RedactArgs(cmd)
 }
 
 // SetRemote records the host(s) and login user an ssh session ran on.

@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// NoMigrationJob is the MIGRATIONS cell of a Kubernetes environment
+// without a migration Job.
+const NoMigrationJob = "no Job"
+
 // Columns are the headers of a row's cells.
 var Columns = []string{"NAME", "TARGET", "VERSION", "READY", "RESTARTS", "ROLLOUT", "MIGRATIONS", "LAST WARNING"}
 
@@ -39,7 +43,10 @@ func Cells(e *Env, now time.Time) []string {
 				mig += " (" + e.Migration.Reason + ")"
 			}
 		} else if len(e.Components) > 0 {
-			mig = "-"
+			// The column follows migration Jobs; a `manage migrate` run
+			// through exec leaves none, so say what is missing rather
+			// than a bare dash (the detail pane says which Jobs count).
+			mig = NoMigrationJob
 		}
 		if w := e.LastWarning; w != nil {
 			warn = Age(now.Sub(w.Time)) + " " + w.Reason + ": " + w.Message
@@ -88,6 +95,45 @@ func Cells(e *Env, now time.Time) []string {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// CellsValidUntil is when the row's cells would first read differently
+// without new data (an age ticking from 45s to 46s, 12m to 13m); the zero
+// time when they hold no age.
+func CellsValidUntil(e *Env, now time.Time) time.Time {
+	var until time.Time
+	add := func(since time.Time) {
+		if since.IsZero() {
+			return
+		}
+		if u := ageChanges(since, now); until.IsZero() || u.Before(until) {
+			until = u
+		}
+	}
+	if e.Target == "kubernetes" {
+		add(e.RolloutAt)
+		if e.LastWarning != nil {
+			add(e.LastWarning.Time)
+		}
+	}
+	return until
+}
+
+// ageChanges is when Age(t.Sub(since)) first differs from Age(now.Sub(since)).
+func ageChanges(since, now time.Time) time.Time {
+	d := now.Sub(since)
+	unit := 24 * time.Hour
+	switch {
+	case d < 0:
+		return since
+	case d < time.Minute:
+		unit = time.Second
+	case d < time.Hour:
+		unit = time.Minute
+	case d < 48*time.Hour:
+		unit = time.Hour
+	}
+	return since.Add((d/unit + 1) * unit)
 }
 
 // Age renders a duration like kubectl: 45s, 12m, 3h, 5d.

@@ -96,3 +96,18 @@ func TestAge(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrationsCellWithoutJob: a Kubernetes row with pods but no
+// migration Job says so ("no Job"), not a bare "-" that reads as "no
+// migrations" after a `manage migrate` ran through exec.
+func TestMigrationsCellWithoutJob(t *testing.T) {
+	e := &Env{Name: "qa", Target: "kubernetes", Components: []Component{{Name: "web", Ready: 1, Desired: 1}}}
+	mig := Cells(e, time.Now())[6]
+	if mig != "no Job" {
+		t.Errorf("MIGRATIONS = %q, want %q", mig, "no Job")
+	}
+	e.Migration = &Migration{Job: "migrate-1", State: "Succeeded"}
+	if mig := Cells(e, time.Now())[6]; mig != "Succeeded" {
+		t.Errorf("with a Job: MIGRATIONS = %q", mig)
+	}
+}

@@ -32,6 +32,17 @@ type Command struct {
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+
+	// Started, when set, is called once the target has chosen where the
+	// session runs (pod and container, host), just before it starts.
+	Started func()
+}
+
+// Ran is implemented by targets that decide only when a session starts
+// what it runs (kubernetes: bash when the image has it, else sh): the
+// command the last session really ran, for the session trail.
+type Ran interface {
+	RanArgv() []string
 }
 
 // Setting is one resolved value and where it came from, for `env show`.
@@ -143,7 +154,8 @@ type Revisioner interface {
 }
 
 // SessionEvent summarises a finished session for the environment's own
-// audit trail (a Kubernetes Event on the pod).
+// audit trail (a Kubernetes Event on the pod). Command is empty when
+// nothing but a tunnel ran.
 type SessionEvent struct {
 	User, Verb, Command string
 	ExitCode            int

@@ -14,7 +14,7 @@ const (
 	ExitFailure    = 1   // failure, or findings at/above the fail level (audit, doctor)
 	ExitUsage      = 2   // usage or configuration error
 	ExitTimeout    = 124 // a deadline passed
-	ExitCancelled  = 130 // Ctrl-C, or a prompt aborted
+	ExitCancelled  = 130 // Ctrl-C, or a prompt aborted (a session verb sent signal n: 128+n)
 	ExitOwnFailure = 255 // ctl's own failure in a command passing its child's code through, as ssh does
 )
 
@@ -29,6 +29,10 @@ func ExitCode(err error, passthrough bool) int {
 	var ee *exitcode.ExitError
 	if errors.As(err, &ee) {
 		return ee.Code
+	}
+	var se *exitcode.SignalError // ctl was sent signal n: 128+n, as a shell reports it
+	if errors.As(err, &se) {
+		return se.ExitCode()
 	}
 	if passthrough {
 		return ExitOwnFailure

@@ -85,14 +85,24 @@ func Run(ctx context.Context, opts *Options) error {
 	case opts.Write:
 		verb = "dbshell --write"
 	}
-	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: verb, Command: append([]string{"psql"}, opts.Args...), Yes: opts.Yes}
-	return run.Guarded(ctx, func() error { return runDB(ctx, opts, t, readOnly) })
+	// Recorded: the client that ran with its arguments (psql or sqlite3),
+	// or nothing but the tunnel for --tunnel-only.
+	var ran []string
+	if !opts.TunnelOnly {
+		ran = append([]string{"psql"}, opts.Args...)
+	}
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: verb, Command: ran, Yes: opts.Yes,
+		Ran: func() []string { return ran }}
+	return run.Guarded(ctx, func() error { return runDB(ctx, opts, t, readOnly, &ran) })
 }
 
-func runDB(ctx context.Context, opts *Options, t targets.Target, readOnly bool) error {
+func runDB(ctx context.Context, opts *Options, t targets.Target, readOnly bool, ran *[]string) error {
 	db, closeDB, err := t.Database(ctx)
 	if err != nil {
 		return err
+	}
+	if !opts.TunnelOnly {
+		*ran = shells.DBClientArgv(db, opts.Args, readOnly)
 	}
 	defer func() { _ = closeDB() }()
 	if db.Engine == "postgres" && !opts.NoPreflight {

@@ -59,12 +59,15 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "pyshell", Command: append(manage, "shell"), Yes: opts.Yes}
+	ran := append(append(manage, "shell"), opts.Args...)
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "pyshell", Command: ran, Yes: opts.Yes,
+		Ran: func() []string { return ran }}
 	return run.Guarded(ctx, func() error {
 		argv, err := shells.PyShellArgv(ctx, t, flavour, opts.Args)
 		if err != nil {
 			return err
 		}
-		return session.RunInTarget(ctx, opts.IO, t, argv)
+		ran = argv // shell_plus when Django has it
+		return session.RunShell(ctx, opts.IO, t, argv)
 	})
 }

@@ -76,7 +76,11 @@ func Report(ctx context.Context, ios *iostreams.IOStreams, cmd *cobra.Command, e
 	}
 	passthrough := cmdutil.IsPassthrough(cmd)
 	err = normalize(err)
-	if ctx.Err() != nil && !passthrough {
+	if passthrough {
+		// A signal sent to ctl ends the session: 128+n, like a child
+		// killed by it, and no error line.
+		err = exitcode.FromSignal(ctx, err)
+	} else if ctx.Err() != nil {
 		var ee *exitcode.ExitError
 		if !errors.As(err, &ee) {
 			err = exitcode.CancelError
@@ -103,7 +107,8 @@ func normalize(err error) error {
 
 func printError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) {
 	var ee *exitcode.ExitError
-	if errors.As(err, &ee) || errors.Is(err, exitcode.SilentError) || errors.Is(err, exitcode.HelpShown) {
+	var se *exitcode.SignalError
+	if errors.As(err, &ee) || errors.As(err, &se) || errors.Is(err, exitcode.SilentError) || errors.Is(err, exitcode.HelpShown) {
 		return // the child or the command has spoken
 	}
 	cs := iostreams.NewColorScheme(ios.ColorEnabled() && ios.IsStderrTTY())

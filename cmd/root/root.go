@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"syscall"
 	"time"
 
@@ -26,6 +25,7 @@ import (
 	statusCmd "github.com/ctlops/ctl/cmd/status"
 	versionCmd "github.com/ctlops/ctl/cmd/version"
 	"github.com/ctlops/ctl/internal/build"
+	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/update"
 )
@@ -58,7 +58,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 // Main runs the tree on os.Args with the drivers and prompter main chose,
 // and returns the exit code.
 func Main(deps cmdutil.Deps) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := exitcode.SignalContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	ios := iostreams.System(os.Getenv)
 	if len(os.Args) == 2 && os.Args[1] == updateCheckArg { // the detached lookup (see maybeCheckUpdates)

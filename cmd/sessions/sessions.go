@@ -154,6 +154,9 @@ func Run(opts *Options) error {
 		}
 		r := recs[i-1]
 		command := cs.Muted("(interactive)")
+		if strings.HasSuffix(r.Verb, "--tunnel-only") {
+			command = cs.Muted("(tunnel only)") // no client ran
+		}
 		if len(r.Command) > 0 {
 			command = truncate(oneLine(strings.Join(r.Command, " ")), room)
 		}

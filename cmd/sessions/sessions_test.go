@@ -368,3 +368,15 @@ func TestTruncateLongCommand(t *testing.T) {
 		t.Errorf("no ellipsis: %q", r.out)
 	}
 }
+
+// TestTTYTunnelOnly: a dbshell --tunnel-only session ran no command; the
+// table says "(tunnel only)", not "(interactive)".
+func TestTTYTunnelOnly(t *testing.T) {
+	r := runCmd(t, trail(t, rec("prod", "dbshell --tunnel-only", "postgres-0", time.Minute, 5_000, 0)), true)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !strings.Contains(r.out, "postgres-0") || !strings.Contains(r.out, "(tunnel only)") || strings.Contains(r.out, "(interactive)") {
+		t.Fatalf("got\n%s", r.out)
+	}
+}

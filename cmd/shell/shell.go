@@ -9,6 +9,7 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/cmd/cmdutil/session"
+	"github.com/ctlops/ctl/targets"
 )
 
 // Options are the inputs of `ctl shell`.
@@ -61,6 +62,12 @@ func Run(ctx context.Context, opts *Options) error {
 	if recorded == nil {
 		recorded = t.ShellArgv("")
 	}
-	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "shell", Command: recorded, Yes: opts.Yes}
-	return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, argv) })
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "shell", Command: recorded, Yes: opts.Yes,
+		Ran: func() []string { // the shell the container had, not how ctl chose it
+			if r, ok := t.(targets.Ran); ok && len(r.RanArgv()) > 0 {
+				return r.RanArgv()
+			}
+			return recorded
+		}}
+	return run.Guarded(ctx, func() error { return session.RunShell(ctx, opts.IO, t, argv) })
 }

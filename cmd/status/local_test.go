@@ -192,3 +192,44 @@ func TestUnknownEnvIsUsageError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestImplicitLocalRow: the implicit local environment is a row when
+// there is no ctl.yaml or ctl.yaml declares it, not when ctl.yaml lists
+// other environments only; naming it still shows it.
+func TestImplicitLocalRow(t *testing.T) {
+	names := func(dir string, args ...string) []string {
+		t.Helper()
+		out, stderr, err := run(t, dir, append([]string{"--json=name", "--timeout", "20s"}, args...)...)
+		if err != nil {
+			t.Fatalf("status: %v\n%s", err, stderr)
+		}
+		var d struct {
+			Environments []status.Env `json:"environments"`
+		}
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatalf("%v:\n%s", err, out)
+		}
+		var n []string
+		for _, e := range d.Environments {
+			n = append(n, e.Name)
+		}
+		return n
+	}
+	noFile := t.TempDir()
+	if got := strings.Join(names(noFile), ","); got != "local" {
+		t.Errorf("no ctl.yaml: rows %q, want local", got)
+	}
+	remoteOnly := t.TempDir()
+	_ = os.WriteFile(filepath.Join(remoteOnly, "ctl.yaml"), []byte("environments:\n  qa:\n    target: ssh\n    hosts: [127.0.0.1]\n    port: 1\n"), 0o644)
+	if got := strings.Join(names(remoteOnly), ","); got != "qa" {
+		t.Errorf("ctl.yaml without local: rows %q, want qa", got)
+	}
+	if got := strings.Join(names(remoteOnly, "local"), ","); got != "local" {
+		t.Errorf("ctl status local: rows %q, want local", got)
+	}
+	declared := t.TempDir()
+	_ = os.WriteFile(filepath.Join(declared, "ctl.yaml"), []byte("environments:\n  local: {}\n  qa:\n    target: ssh\n    hosts: [127.0.0.1]\n    port: 1\n"), 0o644)
+	if got := strings.Join(names(declared), ","); got != "local,qa" {
+		t.Errorf("ctl.yaml declaring local: rows %q, want local,qa", got)
+	}
+}

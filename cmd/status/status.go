@@ -170,7 +170,16 @@ func selectEnvs(ctx context.Context, cfg *config.Config, names []string,
 		}
 	}
 	if len(names) == 0 {
-		return all, nil
+		// The implicit local environment is a row only when declared or
+		// when there is no ctl.yaml: a project that lists its
+		// environments gets those (`ctl status local` still shows it).
+		rows := all[:0:0]
+		for _, e := range all {
+			if !(e.Name == config.TargetLocal && e.Origin.Kind == config.SourceDefault && cfg.TeamFile != "") {
+				rows = append(rows, e)
+			}
+		}
+		return rows, nil
 	}
 	var out []*config.Environment
 	for _, n := range names {

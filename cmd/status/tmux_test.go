@@ -32,7 +32,15 @@ func TestTmuxStatusSandbox(t *testing.T) {
 	}
 	env := []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "LANG=C.UTF-8", "KUBECONFIG=" + sb.Kubeconfig}
 	m := testenv.StartTmux(t, dir, env, 150, 30, testenv.Ctl(t), "status")
-	m.WaitForText("web 2/2 worker 1/1")
+	screen := m.WaitForText("web 2/2 worker 1/1")
+	// No migration Job yet: the cell says so; no implicit local row, as
+	// ctl.yaml declares its environments.
+	if !strings.Contains(screen, "no Job") {
+		t.Errorf("MIGRATIONS without a Job is not \"no Job\":\n%s", screen)
+	}
+	if strings.Contains(screen, "> local") || strings.Contains(screen, "  local ") {
+		t.Errorf("an undeclared local row:\n%s", screen)
+	}
 
 	c := sb.Client
 	ctx := context.Background()
@@ -71,7 +79,6 @@ func TestTmuxStatusSandbox(t *testing.T) {
 	if _, err := c.CoreV1().Pods(ns).UpdateStatus(ctx, &p, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	m.Keys("j") // past the implicit local environment, to qa
 	m.Keys("Enter")
 	m.WaitFor("the crash-looping pod in the detail pane", func(s string) bool {
 		return strings.Contains(s, p.Name) && strings.Contains(s, "CrashLoopBackOff")
@@ -81,6 +88,9 @@ func TestTmuxStatusSandbox(t *testing.T) {
 
 	// s: a shell in a ready web pod; the view is suspended meanwhile.
 	m.Keys("s")
+	// Type once ctl shell has the terminal (it names the pod it chose):
+	// keys sent sooner may still be read by the suspended view.
+	m.WaitForText("(web)")
 	m.Type("echo in-pod:$(pwd)")
 	m.WaitForText("in-pod:" + podDir)
 	m.Type("exit")

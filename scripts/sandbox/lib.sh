@@ -103,6 +103,58 @@ print(sum(1 for p in pods if p["metadata"].get("deletionTimestamp") is None and 
     c["type"] == "Ready" and c["status"] == "True" for c in p.get("status", {}).get("conditions", []))))'
 }
 
+# sbx_start STATE NAME CMD...: CMD in the background, in its own session
+# and process group (PID = PGID), output to STATE/logs/NAME.log, PID in
+# STATE/run/NAME.pid.
+sbx_start() {
+  local s=$1 name=$2
+  shift 2
+  setsid "$@" >"$s/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$s/run/$name.pid"
+}
+
+# sbx_alive STATE NAME: the recorded process runs and is this sandbox's
+# (its command line names STATE/: PIDs get reused). For processes another
+# run started (up.sh's "already running" check, down.sh).
+sbx_alive() {
+  local pid
+  pid=$(cat "$1/run/$2.pid" 2>/dev/null) || return 1
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$1/"
+}
+
+# sbx_running STATE NAME: the process this shell started with sbx_start
+# still runs (and is not a zombie). It must not ask, as sbx_alive does,
+# that the command line names STATE/: until the forked child has exec'd
+# setsid and the component, its command line is this script's, and a
+# component still starting would be reported dead (up.sh then stopped a
+# fakekubelet that was about to serve).
+sbx_running() {
+  local pid st
+  pid=$(cat "$1/run/$2.pid" 2>/dev/null) || return 1
+  st=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "${st%% *}" != Z ]
+}
+
+# sbx_waitfor STATE NAME WHAT TIMEOUT CMD...: poll CMD every 0.1 s until it
+# succeeds; return 1 with a message on stderr when NAME (started by this
+# shell) is gone or TIMEOUT seconds have passed.
+sbx_waitfor() {
+  local s=$1 name=$2 what=$3 limit=$4 end
+  shift 4
+  end=$(($(sbx_now_ms) + limit * 1000))
+  until "$@" >/dev/null 2>&1; do
+    if ! sbx_running "$s" "$name"; then
+      echo "$name exited while waiting for $what" >&2
+      return 1
+    fi
+    if [ "$(sbx_now_ms)" -ge "$end" ]; then
+      echo "timed out after ${limit}s waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
 # sbx_until SECONDS DESCRIPTION CMD...: retry CMD every 0.2 s; fail with
 # DESCRIPTION when it has not succeeded in time.
 sbx_until() {

@@ -41,13 +41,8 @@ T0=$(sbx_now_ms)
 log() { printf '[up %5ss] %s\n' "$(sbx_secs $(($(sbx_now_ms) - T0)))" "$*" >&2; }
 die() { echo "up: $*" >&2; exit 1; }
 
-# alive NAME: the recorded process still runs (and is ours: its command
-# line names this state dir).
-alive() {
-  local pid
-  pid=$(cat "$S/run/$1.pid" 2>/dev/null) || return 1
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$S/"
-}
+# alive NAME: a process recorded by an earlier run still runs.
+alive() { sbx_alive "$S" "$1"; }
 fail() {
   log "FAILED: $*"
   {
@@ -66,23 +61,13 @@ fail() {
 }
 # start NAME CMD...: in the background, in its own session and process
 # group (PID = PGID), output to STATE/logs/NAME.log.
-start() {
-  local name=$1
-  shift
-  setsid "$@" >"$S/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$S/run/$name.pid"
-}
-# waitfor NAME WHAT CMD...: poll CMD until it succeeds; fail if NAME dies or
-# the time is up.
+start() { sbx_start "$S" "$@"; }
+# waitfor NAME WHAT CMD...: poll CMD until it succeeds; fail if NAME (which
+# this script started) has exited or the time is up.
 waitfor() {
-  local name=$1 what=$2 end
+  local name=$1 what=$2 msg
   shift 2
-  end=$(($(sbx_now_ms) + TIMEOUT * 1000))
-  until "$@" >/dev/null 2>&1; do
-    alive "$name" || fail "$name exited while waiting for $what"
-    [ "$(sbx_now_ms)" -lt "$end" ] || fail "timed out after ${TIMEOUT}s waiting for $what"
-    sleep 0.1
-  done
+  msg=$(sbx_waitfor "$S" "$name" "$what" "$TIMEOUT" "$@" 2>&1) || fail "$msg"
   log "$what"
 }
 
@@ -277,7 +262,10 @@ fi
 # Only the controllers an app's environment needs: starting all ~45 (each
 # with its own ServiceAccount token) takes seconds longer. '*' = all.
 # node-lifecycle-controller is needed: it lifts the not-ready taint that
-# admission puts on a new node, or nothing is ever scheduled.
+# admission puts on a new node, or nothing is ever scheduled. (Its first
+# pass, ~2 s after the controller-manager starts, is what the node's
+# "Ready and schedulable" waits for; --node-monitor-period does not
+# shorten it.)
 KCM_CONTROLLERS=${CTL_SANDBOX_KCM_CONTROLLERS:-node-lifecycle-controller,serviceaccount-controller,serviceaccount-token-controller,namespace-controller,garbage-collector-controller,deployment-controller,replicaset-controller,statefulset-controller,daemonset-controller,job-controller,cronjob-controller,ttl-after-finished-controller,endpoints-controller,endpointslice-controller,pod-garbage-collector-controller,disruption-controller,root-ca-certificate-publisher-controller,clusterrole-aggregation-controller}
 start kcm "$BIN/kube-controller-manager" --kubeconfig="$S/controller-manager.kubeconfig" --controllers="$KCM_CONTROLLERS" \
   --authentication-kubeconfig="$S/controller-manager.kubeconfig" --authorization-kubeconfig="$S/controller-manager.kubeconfig" \
@@ -289,12 +277,6 @@ start scheduler "$BIN/kube-scheduler" --kubeconfig="$S/scheduler.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false
 
 if [ "$MODE" = fake ]; then
-  if [ -n "$FK_BUILD" ] && ! wait "$FK_BUILD"; then
-    cat "$S/logs/fakekubelet-build.log" >&2
-    fail "go build ./internal/sandbox/fakekubelet failed"
-  fi
-  start fakekubelet "$FAKE_KUBELET" --listen="127.0.0.1:$KUBELET_PORT" --rules="$RULES" \
-    --tls-cert-file="$P/kubelet.crt" --tls-private-key-file="$P/kubelet.key" --client-ca-file="$P/ca.crt"
   KWOK_SERVER_PORT=$KWOK_PORT
   KWOK_CRDS=()
 else
@@ -310,10 +292,19 @@ start kwok "$BIN/kwok" --kubeconfig="$S/kwok.kubeconfig" --config="$S/kwok.yaml"
   --server-address="127.0.0.1:$KWOK_SERVER_PORT" \
   --tls-cert-file="$P/kubelet.crt" --tls-private-key-file="$P/kubelet.key" --node-lease-duration-seconds=40
 
-CLIENT=(--cacert "$P/ca.crt" --cert "$P/admin.crt" --key "$P/admin.key" --max-time 2)
+# fakekubelet last: kwok, the scheduler and the controller-manager must not
+# wait for its build (seconds when the Go build cache is warm, much more on
+# a fresh machine: kwok used to start only after it).
 if [ "$MODE" = fake ]; then
-  waitfor fakekubelet "fakekubelet serving" curl -sf "${CLIENT[@]}" "https://127.0.0.1:$KUBELET_PORT/healthz"
+  if [ -n "$FK_BUILD" ] && ! wait "$FK_BUILD"; then
+    cat "$S/logs/fakekubelet-build.log" >&2
+    fail "go build ./internal/sandbox/fakekubelet failed"
+  fi
+  start fakekubelet "$FAKE_KUBELET" --listen="127.0.0.1:$KUBELET_PORT" --rules="$RULES" \
+    --tls-cert-file="$P/kubelet.crt" --tls-private-key-file="$P/kubelet.key" --client-ca-file="$P/ca.crt"
 fi
+
+CLIENT=(--cacert "$P/ca.crt" --cert "$P/admin.crt" --key "$P/admin.key" --max-time 2)
 waitfor kwok "kwok serving" curl -sfk --max-time 2 "https://127.0.0.1:$KWOK_SERVER_PORT/healthz"
 # Ready, and schedulable: the controller-manager has lifted the not-ready taint.
 node_ready() {
@@ -329,6 +320,9 @@ waitfor kcm "kube-controller-manager healthy" curl -sfk --max-time 2 "https://12
 waitfor kwok "node kwok-node-0 Ready and schedulable" node_ready
 # Pods are refused until their namespace has a 'default' ServiceAccount.
 waitfor kcm "controllers running (ServiceAccount default/default exists)" sbx_api GET /api/v1/namespaces/default/serviceaccounts/default
+if [ "$MODE" = fake ]; then
+  waitfor fakekubelet "fakekubelet serving" curl -sf "${CLIENT[@]}" "https://127.0.0.1:$KUBELET_PORT/healthz"
+fi
 
 {
   echo "export CTL_SANDBOX_STATE=$S"

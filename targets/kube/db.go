@@ -25,7 +25,8 @@ import (
 // Database resolves the credentials (database.secret, database.from: env
 // — the app container's spec, resolved through the API, no exec — or
 // database.from: django) and opens a port-forward to the database on
-// 127.0.0.1; the returned func closes it.
+// 127.0.0.1; the returned func closes it. The session's placement (for
+// the trail and the Event) becomes the database pod the tunnel reaches.
 func (t *Target) Database(ctx context.Context) (*targets.DB, func() error, error) {
 	db, err := t.credentials(ctx)
 	if err != nil {
@@ -39,6 +40,7 @@ func (t *Target) Database(ctx context.Context) (*targets.DB, func() error, error
 		if t.env.Database.Port != 0 {
 			db.Port = t.env.Database.Port
 		}
+		t.pod, t.container, t.dbDirect = "", "", true
 		return db, func() error { return nil }, nil
 	}
 	pod, port, err := t.databasePod(ctx, db)
@@ -50,6 +52,7 @@ func (t *Target) Database(ctx context.Context) (*targets.DB, func() error, error
 		return nil, nil, err
 	}
 	db.Host, db.Port = "127.0.0.1", tun.localPort
+	t.pod, t.container, t.ran = pod.Name, containerWithPort(pod, port), nil
 	db.Source += fmt.Sprintf(", through a port-forward to pod %s/%s:%d", pod.Namespace, pod.Name, port)
 	return db, tun.Close, nil
 }
@@ -424,4 +427,20 @@ func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunne
 		_ = tu.Close()
 		return nil, &UnreachableError{Context: t.conn.Context, Server: t.conn.Server, Err: errors.New("port-forward did not become ready within the timeout")}
 	}
+}
+
+// containerWithPort is the container of pod that declares port, else its
+// only container, else "".
+func containerWithPort(pod *corev1.Pod, port int) string {
+	for _, c := range pod.Spec.Containers {
+		for _, cp := range c.Ports {
+			if int(cp.ContainerPort) == port {
+				return c.Name
+			}
+		}
+	}
+	if len(pod.Spec.Containers) == 1 {
+		return pod.Spec.Containers[0].Name
+	}
+	return ""
 }

@@ -35,14 +35,18 @@ type Target struct {
 	conn      *Connection
 	namespace string
 
-	// the last session's placement
+	// the last session's placement and command; dbDirect: dbshell
+	// reached the database without a tunnel (no pod involved)
 	pod, container string
+	ran            []string
+	dbDirect       bool
 }
 
 var (
 	_ targets.Target        = (*Target)(nil)
 	_ targets.Described     = (*Target)(nil)
 	_ targets.EventRecorder = (*Target)(nil)
+	_ targets.Ran           = (*Target)(nil)
 )
 
 // New is the target of env over conn (its context's connection); no
@@ -78,7 +82,8 @@ func (t *Target) Placement() (string, string, string, string) {
 	return t.conn.Context, t.namespace, t.pod, t.container
 }
 
-// ShellArgv is bash when the image has it, else sh.
+// ShellArgv is the configured shell, else bash when the image has it and
+// sh otherwise (Run asks the container which, then runs that one).
 func (t *Target) ShellArgv(cmd string) []string {
 	if cmd != "" {
 		return []string{"sh", "-c", cmd}
@@ -89,6 +94,32 @@ func (t *Target) ShellArgv(cmd string) []string {
 	return []string{"sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi"}
 }
 
+// RanArgv is what the last session ran: for an interactive shell, the
+// shell the user got (bash -l or sh -l), not how ctl chose it.
+func (t *Target) RanArgv() []string { return t.ran }
+
+// shellProbe prints the login shell the container has: bash, else sh.
+var shellProbe = []string{"sh", "-c", "if command -v bash >/dev/null 2>&1; then echo bash; else echo sh; fi"}
+
+// interactiveShell asks the container (one exec without a terminal)
+// which shell it has, so that the session runs it directly and the trail
+// records it.
+func (t *Target) interactiveShell(ctx context.Context, pod *corev1.Pod, container string) ([]string, error) {
+	if t.env.Shell != "" {
+		return strings.Fields(t.env.Shell), nil
+	}
+	var out, errb strings.Builder
+	code, err := t.exec(ctx, pod, container, shellProbe, targets.Command{Stdout: &out, Stderr: &errb})
+	if err != nil {
+		return nil, err
+	}
+	sh := strings.TrimSpace(out.String())
+	if code != 0 || (sh != "bash" && sh != "sh") {
+		return nil, fmt.Errorf("pod %s/%s, container %s: cannot find a shell (sh exited %d: %s)", pod.Namespace, pod.Name, container, code, strings.TrimSpace(errb.String()))
+	}
+	return []string{sh, "-l"}, nil
+}
+
 // ManageArgv is the container's python and manage.py (relative to the
 // container's working directory unless configured).
 func (t *Target) ManageArgv(context.Context) ([]string, error) {
@@ -96,14 +127,32 @@ func (t *Target) ManageArgv(context.Context) ([]string, error) {
 }
 
 // Settings lists what env show resolves without touching the network.
+// A value ctl.yaml (or the personal file) set keeps that file and line as
+// its origin; only what ctl worked out itself is "detected".
 func (t *Target) Settings() []targets.Setting {
-	det := config.Origin{Kind: config.SourceDetected}
+	origin := func(key, note string) config.Origin {
+		if o, ok := t.env.Origins[key]; ok {
+			return o
+		}
+		return config.Origin{Kind: config.SourceDetected, Note: note}
+	}
+	nsNote := "the namespace of kubeconfig context " + t.conn.Context
+	if t.conn.Namespace == "" {
+		nsNote = "no namespace configured: default"
+	}
 	comp, sel := t.component()
+	compOrigin := origin("component", "default: web, selected by the app's labels")
+	if _, ok := t.env.Components[comp]; ok && !t.env.Has("component") {
+		compOrigin = origin("components", "")
+	}
+	if t.opts.Component != "" {
+		compOrigin = config.Origin{Kind: config.SourceDetected, Note: "--component"}
+	}
 	return []targets.Setting{
-		{Key: "context", Value: t.conn.Context, Origin: det},
-		{Key: "server", Value: t.conn.Server, Origin: det},
-		{Key: "namespace", Value: t.namespace, Origin: det},
-		{Key: "component", Value: comp + " (" + sel + ")", Origin: det},
+		{Key: "context", Value: t.conn.Context, Origin: origin("context", "the kubeconfig's current context")},
+		{Key: "server", Value: t.conn.Server, Origin: config.Origin{Kind: config.SourceDetected, Note: "kubeconfig context " + t.conn.Context}},
+		{Key: "namespace", Value: t.namespace, Origin: origin("namespace", nsNote)},
+		{Key: "component", Value: comp + " (" + sel + ")", Origin: compOrigin},
 	}
 }
 
@@ -120,7 +169,13 @@ func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 	t.pod, t.container = pod.Name, container
 	argv := s.Argv
 	if len(argv) == 0 {
-		argv = t.ShellArgv("")
+		if argv, err = t.interactiveShell(ctx, pod, container); err != nil {
+			return 0, err
+		}
+	}
+	t.ran = argv
+	if s.Started != nil {
+		s.Started()
 	}
 	return t.exec(ctx, pod, container, argv, s)
 }

@@ -453,3 +453,62 @@ func TestRecordEvent(t *testing.T) {
 		t.Errorf("event %+v", ev)
 	}
 }
+
+// TestInteractiveShellAsksTheContainer: with no shell configured, an
+// interactive session first asks the container (one exec, no terminal)
+// whether it has bash, then runs that shell itself; RanArgv is what ran,
+// for the trail (it used to record ctl's `sh -c if command -v bash …`).
+func TestInteractiveShellAsksTheContainer(t *testing.T) {
+	for _, has := range []string{"bash", "sh"} {
+		f := newFakeAPI(t, namespace("qa"), pod("web-1", "web", true, time.Hour, "web"))
+		tg, exe, _ := target(f, env(nil), targets.Options{})
+		exe.write = has + "\n"
+		started := false
+		var out bytes.Buffer
+		if _, err := tg.Run(context.Background(), targets.Command{Stdout: &out, Stderr: &out, Started: func() { started = true }}); err != nil {
+			t.Fatal(err)
+		}
+		if len(exe.urls) != 2 {
+			t.Fatalf("%d execs, want the probe and the shell", len(exe.urls))
+		}
+		if got := strings.Join(exe.urls[1].Query()["command"], " "); got != has+" -l" {
+			t.Errorf("container with %s: ran %q", has, got)
+		}
+		if got := strings.Join(tg.RanArgv(), " "); got != has+" -l" {
+			t.Errorf("RanArgv = %q, want %q", got, has+" -l")
+		}
+		if !started {
+			t.Error("Started was not called")
+		}
+	}
+}
+
+// TestDatabasePlacementAndEvent: dbshell's session is placed on the
+// database pod its tunnel reached (for the trail), and the Event goes there.
+func TestDatabasePlacementAndEvent(t *testing.T) {
+	pg := pod("postgres-0", "db", true, time.Hour, "postgres", "exporter")
+	pg.Labels = map[string]string{"app": "postgres"}
+	pg.Spec.Containers[0].Ports = []corev1.ContainerPort{{Name: "pg", ContainerPort: 5432}}
+	svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "postgres", Namespace: "qa"},
+		Spec: corev1.ServiceSpec{Selector: map[string]string{"app": "postgres"}, Ports: []corev1.ServicePort{{Port: 5432}}}}
+	f := newFakeAPI(t, namespace("qa"), pg, svc, secret("db", map[string]string{"url": "postgres://app:s3cret@postgres:5432/app"}))
+	tg, _, _ := target(f, env(func(e *config.Environment) { e.Database.Secret = "db" }), targets.Options{})
+	_, closeDB, err := tg.Database(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = closeDB() }()
+	if _, _, p, c := tg.Placement(); p != "postgres-0" || c != "postgres" {
+		t.Errorf("placement pod %q container %q, want postgres-0/postgres", p, c)
+	}
+	if err := tg.RecordEvent(context.Background(), targets.SessionEvent{User: "ann", Verb: "dbshell --tunnel-only"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.posted) != 1 {
+		t.Fatalf("posted %d events", len(f.posted))
+	}
+	ev := f.posted[0].(*corev1.Event)
+	if ev.InvolvedObject.Name != "postgres-0" || !strings.Contains(ev.Message, "ctl dbshell --tunnel-only by ann@") || !strings.Contains(ev.Message, "(tunnel only)") {
+		t.Errorf("event on %s: %s", ev.InvolvedObject.Name, ev.Message)
+	}
+}

@@ -294,6 +294,9 @@ func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
+	if s.Started != nil {
+		s.Started()
+	}
 	return run.Foreground(cmd)
 }
 

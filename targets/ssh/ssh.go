@@ -374,6 +374,9 @@ func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 		return 0, err
 	}
 	t.chosen = host
+	if s.Started != nil {
+		s.Started()
+	}
 	return t.runOn(ctx, host, s)
 }
 

@@ -53,11 +53,21 @@ type Model struct {
 	fullHelp  bool
 	message   string // the outcome of the last session, or an error
 
-	traced  *bool
-	logs    map[string]logState
-	width   int
-	height  int
-	quiting bool
+	traced *bool
+	logs   map[string]logState
+	// rows caches each environment's cells between snapshots, so that
+	// the clock's tick redraws the title, not rows that did not change;
+	// cellRenders counts the rows rendered (for tests).
+	rows        map[string]cachedRow
+	cellRenders *int
+	width       int
+	height      int
+	quiting     bool
+}
+
+type cachedRow struct {
+	cells []string
+	until time.Time // zero: until the next snapshot
 }
 
 type logState struct {
@@ -71,7 +81,8 @@ func New(opts Options) Model {
 		opts.Now = time.Now
 	}
 	h := help.New()
-	return Model{opts: opts, keys: DefaultKeyMap(), styles: DefaultStyles(), help: h, logs: map[string]logState{}, traced: new(bool), width: 100, height: 30}
+	return Model{opts: opts, keys: DefaultKeyMap(), styles: DefaultStyles(), help: h, logs: map[string]logState{}, traced: new(bool), width: 100, height: 30,
+		rows: map[string]cachedRow{}, cellRenders: new(int)}
 }
 
 // Messages.
@@ -106,13 +117,24 @@ func (m Model) waitSnapshot() tea.Cmd {
 	}
 }
 
-// tick redraws ages: every second while loading or stale, else every 10 s.
+// tickEvery is the header clock's period: it moves once a second; rows
+// are redrawn only when their data or an age in them changed.
+const tickEvery = time.Second
+
+// tick moves the clock (and the ages of rows whose age changed).
 func (m Model) tick() tea.Cmd {
-	d := 10 * time.Second
-	if _, stale := m.snap.Stale(); stale || !m.snap.Synced {
-		d = time.Second
+	return tea.Tick(tickEvery, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// rowCells are e's cells at now, from the cache while they still hold.
+func (m Model) rowCells(e *status.Env, now time.Time) []string {
+	if c, ok := m.rows[e.Name]; ok && (c.until.IsZero() || now.Before(c.until)) {
+		return c.cells
 	}
-	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+	*m.cellRenders++
+	c := cachedRow{cells: status.Cells(e, now), until: status.CellsValidUntil(e, now)}
+	m.rows[e.Name] = c
+	return c.cells
 }
 
 // Selected is the selected environment (nil when none).

@@ -210,3 +210,47 @@ func TestLoadingScreen(t *testing.T) {
 		t.Fatalf("no connecting marker:\n%s", ascii(t, m))
 	}
 }
+
+// TestClockTicksEverySecondWithoutRerenderingRows: the header clock moves
+// once a second (it used to move every 10 s once synced, so the view
+// looked frozen); a tick redraws the title and only the rows whose age
+// changed, and new data renders every row again.
+func TestClockTicksEverySecondWithoutRerenderingRows(t *testing.T) {
+	if tickEvery != time.Second {
+		t.Fatalf("the clock ticks every %v, want 1s", tickEvery)
+	}
+	now := clock
+	m := New(Options{Now: func() time.Time { return now }})
+	m = step(t, m, tea.WindowSizeMsg{Width: 120, Height: 20}, snapshotMsg(fixture()))
+	_ = m.Render()
+	if *m.cellRenders != 4 {
+		t.Fatalf("first frame rendered %d rows, want 4", *m.cellRenders)
+	}
+	// A second later: the clock moved; prod's last warning (30s → 31s)
+	// is the only row with a second-resolution age.
+	now = clock.Add(time.Second)
+	m = step(t, m, tickMsg(now))
+	screen := m.Render()
+	if !strings.Contains(screen, "12:00:01") {
+		t.Errorf("the clock did not move:\n%s", screen)
+	}
+	if got := *m.cellRenders - 4; got != 1 {
+		t.Errorf("a tick re-rendered %d rows, want 1 (prod's warning age)", got)
+	}
+	if !strings.Contains(screen, "31s BackOff") {
+		t.Errorf("prod's warning age did not move:\n%s", screen)
+	}
+	// Again, within the same minute for qa's rollout (5m): only prod.
+	now = clock.Add(2 * time.Second)
+	m = step(t, m, tickMsg(now))
+	_ = m.Render()
+	if got := *m.cellRenders - 5; got != 1 {
+		t.Errorf("second tick re-rendered %d rows, want 1", got)
+	}
+	// New data: every row once.
+	m = step(t, m, snapshotMsg(fixture()))
+	_ = m.Render()
+	if got := *m.cellRenders - 6; got != 4 {
+		t.Errorf("a snapshot re-rendered %d rows, want 4", got)
+	}
+}

@@ -25,6 +25,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case snapshotMsg:
 		m.snap = status.Snapshot(msg)
 		m.have = true
+		clear(m.rows) // new data: every row is rendered again once
 		m.applyFilter()
 		return m, m.waitSnapshot()
 	case tickMsg:

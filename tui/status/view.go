@@ -104,7 +104,7 @@ func (m Model) listView() string {
 	rows := make([][]string, 0, end-m.offset+1)
 	rows = append(rows, append([]string{" "}, status.Columns...))
 	for r := m.offset; r < end; r++ {
-		rows = append(rows, append([]string{" "}, status.Cells(&m.snap.Envs[m.visible[r]], now)...))
+		rows = append(rows, append([]string{" "}, m.rowCells(&m.snap.Envs[m.visible[r]], now)...))
 	}
 	widths := columnWidths(rows, m.width)
 	var b strings.Builder

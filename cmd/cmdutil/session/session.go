@@ -22,6 +22,10 @@ import (
 // turns a non-zero exit code into *exitcode.ExitError, so that Main
 // passes it through.
 func RunInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target, argv []string) error {
+	return runInTarget(ctx, io, t, argv, nil)
+}
+
+func runInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target, argv []string, started func()) error {
 	tty := io.IsStdinTTY() && io.IsStdoutTTY()
 	code, err := t.Run(ctx, targets.Command{
 		Argv:    argv,
@@ -30,6 +34,7 @@ func RunInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target,
 		Stdin:   io.In,
 		Stdout:  io.Out,
 		Stderr:  io.ErrOut,
+		Started: started,
 	})
 	if err != nil {
 		return err
@@ -53,6 +58,24 @@ type Run struct {
 	Verb    string   // shell, pyshell, exec, manage, dbshell --write...
 	Command []string // what runs (recorded, redacted)
 	Yes     bool     // --yes
+	// Ran, when set, is called after the session: what really ran, known
+	// only once it started (shell_plus, the database client, nil for a
+	// tunnel), recorded instead of Command.
+	Ran func() []string
+}
+
+// RunShell is RunInTarget for an interactive verb: on a terminal it first
+// says on stderr where the session runs (the pod and container, or the
+// host), once the target has chosen.
+func RunShell(ctx context.Context, io *iostreams.IOStreams, t targets.Target, argv []string) error {
+	d, ok := t.(targets.Described)
+	if !ok || !io.IsStderrTTY() {
+		return RunInTarget(ctx, io, t, argv)
+	}
+	cs := io.ColorScheme()
+	return runInTarget(ctx, io, t, argv, func() {
+		fmt.Fprintf(io.ErrOut, "%s %s %s\n", cs.SuccessIcon(), cs.Bold(t.Env().Name), d.Where())
+	})
 }
 
 // Guarded runs fn behind the production guard and appends the session to
@@ -71,9 +94,14 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	}
 	sess := shells.Begin(rec, time.Now)
 	err := shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, s.Verb, s.Yes))
-	if err == nil {
+	started := err == nil
+	if started {
 		err = fn()
+		if s.Ran != nil {
+			sess.SetCommand(s.Ran())
+		}
 	}
+	err = exitcode.FromSignal(ctx, err)
 	if d, ok := s.Target.(targets.Described); ok {
 		sess.SetPlacement(d.Placement())
 	}
@@ -85,7 +113,7 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	if terr != nil && !errors.Is(terr, shells.ErrNoTrailPath) {
 		fmt.Fprintf(s.IO.ErrOut, "warning: session trail not written: %v\n", terr)
 	}
-	if r, ok := s.Target.(targets.EventRecorder); ok && final.Pod != "" {
+	if r, ok := s.Target.(targets.EventRecorder); ok && started {
 		_ = r.RecordEvent(context.WithoutCancel(ctx), targets.SessionEvent{
 			User: final.User, Verb: s.Verb, Command: strings.Join(final.Command, " "),
 			ExitCode: final.ExitCode, Duration: time.Duration(final.DurationMs) * time.Millisecond,
