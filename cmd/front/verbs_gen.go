@@ -4,6 +4,7 @@ package front
 
 // Delegated lists the verbs ctl-full runs, as `ctl --help` shows them.
 var Delegated = []Verb{
+	{Name: "db", Short: "Dump, restore and pull an environment's PostgreSQL data", GroupID: "envs"},
 	{Name: "dbshell", Short: "Open psql (or sqlite3) on an environment's database", GroupID: "sessions", Passthrough: true},
 	{Name: "doctor", Short: "Check this machine and every environment's access, and fix what can be fixed", GroupID: "checks"},
 	{Name: "exec", Short: "Run a command in an environment's app", GroupID: "sessions", Passthrough: true},

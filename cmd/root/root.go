@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	dbCmd "github.com/ctlops/ctl/cmd/db"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
 	doctorCmd "github.com/ctlops/ctl/cmd/doctor"
 	execCmd "github.com/ctlops/ctl/cmd/exec"
@@ -43,6 +44,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		c.GroupID = rootbase.GroupSessions
 		cmd.AddCommand(c)
 	}
+	db := dbCmd.NewCmdDB(f)
+	db.GroupID = rootbase.GroupEnvs
+	cmd.AddCommand(db)
 	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil))                         // GroupID "envs" set by the constructor
 	cmd.AddCommand(statusCmd.NewCmdStatus(f, nil))                             // GroupID "envs" set by the constructor
 	cmd.AddCommand(doctorCmd.NewCmdDoctor(f, nil), initCmd.NewCmdInit(f, nil)) // GroupIDs set by the constructors

@@ -53,6 +53,15 @@ type Run struct {
 	Verb    string   // shell, pyshell, exec, manage, dbshell --write...
 	Command []string // what runs (recorded, redacted)
 	Yes     bool     // --yes
+	// Artifact, when fn fills it, is recorded in the trail (a dump's
+	// file, size and sha256).
+	Artifact *shells.Artifact
+	// NoGuard: the verb ran the production guard itself (ctl db restore
+	// asks for --yes and the typed confirmation).
+	NoGuard bool
+	// OwnCodes: the verb exits with ctl's own codes (1, 2, 130), not a
+	// child's, so the trail records those rather than 255.
+	OwnCodes bool
 }
 
 // Guarded runs fn behind the production guard and appends the session to
@@ -70,7 +79,10 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 		where = l.Dir()
 	}
 	sess := shells.Begin(rec, time.Now)
-	err := shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, s.Verb, s.Yes))
+	var err error
+	if !s.NoGuard {
+		err = shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, s.Verb, s.Yes))
+	}
 	if err == nil {
 		err = fn()
 	}
@@ -80,10 +92,15 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	if h, ok := s.Target.(targets.Hosted); ok {
 		sess.SetRemote(h.SessionHost(context.WithoutCancel(ctx)))
 	}
+	if s.Artifact != nil && s.Artifact.Path != "" {
+		sess.SetArtifact(*s.Artifact)
+	}
 	code := 0
 	var ee *exitcode.ExitError
 	if errors.As(err, &ee) {
 		code = ee.Code
+	} else if err != nil && s.OwnCodes {
+		code = exitcode.For(err, false)
 	}
 	final, terr := sess.Finish(shells.TrailPath(s.F.Getenv), code, err)
 	if terr != nil && !errors.Is(terr, shells.ErrNoTrailPath) {
