@@ -11,8 +11,8 @@ GO      ?= go
 
 all: build
 
-build: ## build bin/ctl and bin/ctl-full (ctl hands heavy commands to ctl-full, next to it)
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ ./cmd/ctl ./cmd/ctl-full
+build: ## build bin/ctl
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ ./cmd/ctl
 
 deps: ## install what the tests and the demo need (Debian packages; idempotent)
 	scripts/test-deps.sh

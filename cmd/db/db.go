@@ -43,7 +43,7 @@ password in pg_dump's and pg_restore's environment only.`,
 type common struct {
 	IO       *iostreams.IOStreams
 	F        *cmdutil.Factory
-	Target   func(string, targets.Options) (targets.Target, error)
+	Target   func(context.Context, string, targets.Options) (targets.Target, error)
 	Prompter func() prompter.Prompter
 	Environ  func() []string
 	LookPath func(string) (string, error)

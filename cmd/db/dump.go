@@ -78,7 +78,7 @@ docs/db.md for the list, database.exclude_table_data to add to it and
 
 // RunDump dumps the environment's database.
 func RunDump(ctx context.Context, opts *DumpOptions) error {
-	t, err := opts.Target(opts.Env, opts.Where)
+	t, err := opts.Target(ctx, opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}

@@ -83,11 +83,11 @@ func RunPull(ctx context.Context, opts *PullOptions) error {
 	if opts.To == opts.Env {
 		return exitcode.Usagef("ctl db pull %s --to %s: source and destination are the same environment", opts.Env, opts.To)
 	}
-	src, err := opts.Target(opts.Env, opts.Where)
+	src, err := opts.Target(ctx, opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}
-	dst, err := opts.Target(opts.To, targets.Options{})
+	dst, err := opts.Target(ctx, opts.To, targets.Options{})
 	if err != nil {
 		return err
 	}

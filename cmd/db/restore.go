@@ -78,7 +78,7 @@ restores.`,
 
 // RunRestore restores a dump into the environment.
 func RunRestore(ctx context.Context, opts *RestoreOptions) error {
-	t, err := opts.Target(opts.Env, opts.Where)
+	t, err := opts.Target(ctx, opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}
