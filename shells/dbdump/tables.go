@@ -2,11 +2,14 @@ package dbdump
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
@@ -101,13 +104,27 @@ func EstimateDump(ctx context.Context, db *targets.DB, exclude []string) (*Estim
 		return nil, err
 	}
 	defer conn.Close(context.Background())
-	const q = `select n.nspname, c.relname, pg_table_size(c.oid)
+	// pg_table_size takes a lock a running migration may hold: wait at
+	// most 2 s for it, then fall back to the catalog's page counts (as of
+	// the last VACUUM or ANALYZE), which need no lock.
+	const sized = `select n.nspname, c.relname, pg_table_size(c.oid)
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where c.relkind in ('r', 'm') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'
+where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'
 order by 1, 2`
-	res, err := conn.Exec(ctx, q).ReadAll()
+	const catalog = `select n.nspname, c.relname, (c.relpages + coalesce(t.relpages, 0))::bigint * current_setting('block_size')::bigint
+from pg_class c join pg_namespace n on n.oid = c.relnamespace left join pg_class t on t.oid = c.reltoastrelid
+where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'
+order by 1, 2`
+	res, err := conn.Exec(ctx, "set lock_timeout = '2s'; "+sized).ReadAll()
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+		res, err = conn.Exec(ctx, catalog).ReadAll()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listing the tables: %w", err)
+	}
+	if len(res) > 0 {
+		res = res[len(res)-1:]
 	}
 	e := &Estimate{bySchema: map[string]int64{}}
 	if len(res) == 0 {

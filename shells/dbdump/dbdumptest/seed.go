@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,4 +135,53 @@ insert into django_admin_log (action_time, object_id, object_repr, action_flag, 
 select now(), g::text, 'user' || g, 1, '[]', null, 1 from generate_series(1, greatest(%[1]d / 4, 1)) g;
 analyze;
 `, rows, EmailDomain)
+}
+
+// Lock holds an ACCESS EXCLUSIVE lock on table in database name until
+// release: a pg_dump started meanwhile waits at its start, which gives a
+// test a dump in flight for as long as it needs.
+func Lock(t testing.TB, name, table string) (release func()) {
+	t.Helper()
+	conn, err := pgconn.Connect(context.Background(), DSNFor(t, name))
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", name, redact(t, err))
+	}
+	if _, err := conn.Exec(context.Background(), "begin; lock table "+table+" in access exclusive mode").ReadAll(); err != nil {
+		conn.Close(context.Background())
+		t.Fatalf("lock: %v", redact(t, err))
+	}
+	done := false
+	release = func() {
+		if !done {
+			done = true
+			_, _ = conn.Exec(context.Background(), "rollback").ReadAll()
+			_ = conn.Close(context.Background())
+		}
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// Children lists the processes whose parent is pid, by command name.
+func Children(pid int) map[string][]int {
+	out := map[string][]int{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, st := range stats {
+		b, err := os.ReadFile(st)
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		open, closeP := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || closeP < 0 {
+			continue
+		}
+		f := strings.Fields(s[closeP+1:])
+		if len(f) < 2 || f[1] != strconv.Itoa(pid) {
+			continue
+		}
+		child, _ := strconv.Atoi(strings.Fields(s)[0])
+		out[s[open+1:closeP]] = append(out[s[open+1:closeP]], child)
+	}
+	return out
 }
