@@ -174,7 +174,7 @@ func (t *Tools) DumpFile(ctx context.Context, db *targets.DB, exclude []string, 
 		}
 	}()
 	h := sha256.New()
-	fw := &fileWriter{f: tmp}
+	fw := &fileWriter{w: sink(tmp)}
 	if err := t.Stream(ctx, db, exclude, io.MultiWriter(fw, h), tr); err != nil {
 		if fw.err != nil {
 			return nil, &WriteError{Path: path, Err: fw.err}
@@ -198,14 +198,18 @@ func (t *Tools) DumpFile(ctx context.Context, db *targets.DB, exclude []string, 
 	return &DumpResult{Path: path, Bytes: fw.n, SHA256: hex.EncodeToString(h.Sum(nil)), Tables: p.TablesDone}, nil
 }
 
+// sink is where the dump's bytes go: the temporary file (tests put a
+// full disk in front of it).
+var sink = func(f *os.File) io.Writer { return f }
+
 type fileWriter struct {
-	f   *os.File
+	w   io.Writer
 	n   int64
 	err error
 }
 
 func (w *fileWriter) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
+	n, err := w.w.Write(p)
 	w.n += int64(n)
 	if err != nil {
 		w.err = err
