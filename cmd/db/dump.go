@@ -19,7 +19,7 @@ import (
 )
 
 // DumpFields are the fields of `ctl db dump --json`.
-var DumpFields = []string{"env", "file", "bytes", "sha256", "tables", "excludedTableData", "serverVersion", "pgDumpVersion", "durationMs"}
+var DumpFields = []string{"env", "file", "bytes", "sha256", "tables", "excludedTableData", "serverVersion", "pgDumpVersion", "durationMs", "dumpMs"}
 
 // DumpOptions are the inputs of `ctl db dump`.
 type DumpOptions struct {
@@ -133,7 +133,9 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 		}
 		tr := dbdump.NewTracker("dump", len(est.Tables), est, opts.Now)
 		disp := opts.display(tr)
+		dumpStart := opts.Now()
 		res, err := tools.DumpFile(ctx, db, exclude, out, tr)
+		dumpMs := opts.Now().Sub(dumpStart).Milliseconds()
 		disp.Stop(err == nil)
 		if err != nil {
 			return err
@@ -143,7 +145,7 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 		if opts.Exporter.Enabled() {
 			doc := map[string]any{"env": env.Name, "file": abs, "bytes": res.Bytes, "sha256": res.SHA256, "tables": res.Tables,
 				"excludedTableData": exclude, "serverVersion": serverMajor, "pgDumpVersion": clientV,
-				"durationMs": opts.Now().Sub(start).Milliseconds()}
+				"durationMs": opts.Now().Sub(start).Milliseconds(), "dumpMs": dumpMs}
 			doc = opts.Exporter.Filter(doc)
 			doc["schemaVersion"] = cmdutil.SchemaVersion
 			return opts.Exporter.Write(opts.IO.Out, doc)
