@@ -117,7 +117,17 @@ func (c *common) strictGuard(env *targetsEnv, verb string) error {
 		return exitcode.WithHint(exitcode.Usagef("environment %s is protected: %s needs --yes and the typed confirmation", env.name, verb),
 			"run it from a terminal with --yes, then type the environment's name")
 	}
-	return shells.Guard(c.IO, c.Prompter(), shells.GuardRequest{Env: env.name, Protected: true, Target: env.target, Verb: verb})
+	return c.typedConfirm(env.name, env.target, verb)
+}
+
+// typedConfirm is the guard's typed confirmation, which --yes does not
+// replace: refused without a terminal.
+func (c *common) typedConfirm(name, target, verb string) error {
+	if !c.IO.CanPrompt() {
+		return exitcode.WithHint(exitcode.Usagef("environment %s is protected: %s needs the typed confirmation, so it never runs without a terminal", name, verb),
+			"run it from a terminal and type the environment's name when asked (--yes alone is not enough)")
+	}
+	return shells.Guard(c.IO, c.Prompter(), shells.GuardRequest{Env: name, Protected: true, Target: target, Verb: verb})
 }
 
 type targetsEnv struct {

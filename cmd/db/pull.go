@@ -136,7 +136,7 @@ func pull(ctx context.Context, opts *PullOptions, src, dst targets.Target, tools
 	// Guards first, before any tunnel: the source is read, the destination replaced.
 	if risky {
 		opts.stderrf("%s %s is protected and has no sanitiser: its data will land in %s as is\n", cs.WarningIcon(), senv.Name, denv.Name)
-		if err := shells.Guard(opts.IO, opts.Prompter(), shells.GuardRequest{Env: senv.Name, Protected: true, Target: senv.Target, Verb: "db pull --raw"}); err != nil {
+		if err := opts.typedConfirm(senv.Name, senv.Target, "db pull --raw"); err != nil {
 			return err
 		}
 	} else if err := shells.Guard(opts.IO, opts.Prompter(), shells.GuardRequestFor(senv, "", "db pull (read)", opts.Yes)); err != nil {
