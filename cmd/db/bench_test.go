@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,68 +44,100 @@ func BenchmarkDBDump(b *testing.B) {
 			u, _ := url.Parse(src.DSN)
 			password, _ := u.User.Password()
 			dir := b.TempDir()
-			var plainSec, ctlSec, dataSec, plainBytes, ctlBytes float64
+			var plainSec, ctlSec, dataSec []float64
+			var archive int64
 			var rssKB int64
-			for i := 0; i < b.N; i++ {
-				// Plain pg_dump through a tunnel ctl holds open (setup not timed).
+			plain := func() {
+				// Plain pg_dump through a tunnel ctl holds open (its set-up not timed).
 				host, port, user, stop := openTunnel(b, a)
+				defer stop()
 				out := filepath.Join(dir, "plain.dump")
 				cmd := exec.Command("pg_dump", "--format=custom", "--no-password", "-f", out)
 				cmd.Env = append(os.Environ(), "PGHOST="+host, "PGPORT="+port, "PGUSER="+user, "PGDATABASE="+name, "PGPASSWORD="+password)
 				t0 := time.Now()
 				if msg, err := cmd.CombinedOutput(); err != nil {
-					stop()
 					b.Fatalf("pg_dump: %v: %s", err, msg)
 				}
-				plainSec += time.Since(t0).Seconds()
-				stop()
-				st, _ := os.Stat(out)
-				plainBytes += float64(st.Size())
-
-				// ctl db dump, everything included (as the plain one), setup timed.
+				plainSec = append(plainSec, time.Since(t0).Seconds())
+			}
+			viaCtl := func() {
+				// ctl db dump, every table's rows (as the plain one), set-up timed.
 				cout := filepath.Join(dir, "ctl.dump")
 				_ = os.Remove(cout)
 				c := exec.Command(testenv.Ctl(b), "db", "dump", "vm", "-o", cout, "--include-all-data", "--json")
 				c.Dir, c.Env = a.dir, a.env
-				var jout bytes.Buffer
-				c.Stdout = &jout
-				t0 = time.Now()
+				var jout, jerr bytes.Buffer
+				c.Stdout, c.Stderr = &jout, &jerr
+				t0 := time.Now()
 				if err := c.Start(); err != nil {
 					b.Fatal(err)
 				}
 				peak := make(chan int64)
 				go func() { peak <- watchHWM(c.Process.Pid) }()
 				err := c.Wait()
-				ctlSec += time.Since(t0).Seconds()
+				ctlSec = append(ctlSec, time.Since(t0).Seconds())
 				if p := <-peak; p > rssKB {
 					rssKB = p
 				}
 				if err != nil {
-					b.Fatalf("ctl db dump: %v", err)
+					b.Fatalf("ctl db dump: %v\n%s", err, jerr.String())
 				}
-				st, _ = os.Stat(cout)
-				ctlBytes += float64(st.Size())
-				var doc struct{ DumpMs int64 }
+				var doc struct {
+					DumpMs int64
+					Bytes  int64
+				}
 				if err := json.Unmarshal(jout.Bytes(), &doc); err != nil {
 					b.Fatalf("ctl db dump --json: %v", err)
 				}
-				dataSec += float64(doc.DumpMs) / 1000
+				dataSec = append(dataSec, float64(doc.DumpMs)/1000)
+				archive = doc.Bytes
 			}
-			n := float64(b.N)
+			// Interleaved rounds, the order alternating, medians compared:
+			// the machine is shared, a single pair would measure its load.
+			for i := 0; i < benchRounds; i++ {
+				if i%2 == 0 {
+					plain()
+					viaCtl()
+				} else {
+					viaCtl()
+					plain()
+				}
+			}
+			st, _ := os.Stat(filepath.Join(dir, "plain.dump"))
+			pb := float64(st.Size())
+			pm, cm, dm := median(plainSec), median(ctlSec), median(dataSec)
+			plainMBs, ctlMBs, dataMBs := pb/pm/1e6, float64(archive)/cm/1e6, float64(archive)/dm/1e6
 			table := dbdumptest.Value(b, name, "select sum(pg_table_size(c.oid)) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r'")
 			tb, _ := strconv.ParseInt(table, 10, 64)
-			plainMBs := plainBytes / plainSec / 1e6
-			ctlMBs := ctlBytes / ctlSec / 1e6
 			b.ReportMetric(plainMBs, "plain-MB/s")
 			b.ReportMetric(ctlMBs, "ctl-MB/s")
-			dataMBs := ctlBytes / dataSec / 1e6
 			b.ReportMetric(ctlMBs/plainMBs, "ctl/plain")
 			b.ReportMetric(dataMBs/plainMBs, "ctl-dump-phase/plain")
 			b.ReportMetric(float64(rssKB)/1024, "ctl-peak-RSS-MB")
-			b.Logf("%s: table data %s; archive %s; plain pg_dump -Fc %.2f s (%.1f MB/s archive), ctl db dump %.2f s end to end (%.1f MB/s, tunnel set-up, checks and verification included): %.2f×; its pg_dump phase (file written, hashed, renamed after pg_restore --list) %.2f s (%.1f MB/s): %.2f×; ctl peak RSS %.1f MB",
-				size.label, dbdump.Bytes(tb), dbdump.Bytes(int64(ctlBytes/n)), plainSec/n, plainMBs, ctlSec/n, ctlMBs, ctlMBs/plainMBs, dataSec/n, dataMBs, dataMBs/plainMBs, float64(rssKB)/1024)
+			b.Logf("%s: table data %s, archive %s (plain %s); medians of %d interleaved rounds: plain pg_dump -Fc %.2f s %v (%.1f MB/s); ctl db dump %.2f s %v end to end, tunnel set-up, checks and verification included (%.1f MB/s): %.2f×; its pg_dump phase (written, hashed, pg_restore --list, renamed) %.2f s (%.1f MB/s): %.2f×; ctl's peak RSS %.1f MB",
+				size.label, dbdump.Bytes(tb), dbdump.Bytes(archive), dbdump.Bytes(int64(pb)), benchRounds, pm, rounded(plainSec), plainMBs, cm, rounded(ctlSec), ctlMBs, ctlMBs/plainMBs, dm, dataMBs, dataMBs/plainMBs, float64(rssKB)/1024)
 		})
 	}
+}
+
+// benchRounds is how many interleaved pairs each size runs.
+const benchRounds = 3
+
+func median(v []float64) float64 {
+	s := append([]float64{}, v...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
+}
+
+func rounded(v []float64) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return out
 }
 
 // newVMAppTB is newVMApp for a benchmark: an ssh environment "vm" whose
