@@ -16,6 +16,7 @@ import (
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/shells/dbdump"
+	"github.com/ctlops/ctl/targets"
 )
 
 // DumpFields are the fields of `ctl db dump --json`.
@@ -29,6 +30,7 @@ type DumpOptions struct {
 	Force          bool
 	IncludeAllData bool
 	Exclude        []string
+	Remote         bool
 }
 
 // NewCmdDump builds `ctl db dump`; runF replaces the run in tests.
@@ -69,6 +71,7 @@ docs/db.md for the list, database.exclude_table_data to add to it and
 	fl.BoolVar(&opts.Force, "force", false, "Replace the output file if it exists")
 	fl.BoolVar(&opts.IncludeAllData, "include-all-data", false, "Dump every table's rows: no default exclusions (database.exclude_table_data still applies)")
 	fl.StringSliceVar(&opts.Exclude, "exclude-table-data", nil, "Leave out the rows of these tables too (psql `pattern`s; repeatable)")
+	fl.BoolVar(&opts.Remote, "remote", false, "Run pg_dump on the host next to the database (ssh: the db role's host, else the app host) and stream the archive back")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.AddWhereFlags(cmd, &opts.Where)
 	cmdutil.AddHostFlags(cmd, &opts.Where, false)
@@ -89,6 +92,11 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 	tools, err := dbdump.FindTools(opts.LookPath, opts.Environ)
 	if err != nil {
 		return err
+	}
+	dh, canRemote := t.(targets.DBHost)
+	if opts.Remote && !canRemote {
+		return exitcode.WithHint(exitcode.Usagef("--remote needs an ssh environment; %s is %s", env.Name, env.Target),
+			"without --remote, pg_dump runs here through the tunnel; install the client matching the server's major version")
 	}
 	exclude := dbdump.ExcludeList(append(append([]string{}, env.Database.ExcludeTableData...), opts.Exclude...), opts.IncludeAllData)
 	out := opts.Output
@@ -116,8 +124,22 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 		if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
 			return exitcode.Usagef("cannot write %s: directory %s does not exist", out, filepath.Dir(out))
 		}
-		clientV, serverMajor, err := dbdump.CheckVersion(ctx, tools, db, env.Name)
-		if err != nil {
+		src := tools.Local(db, exclude)
+		var clientV string
+		var serverMajor int
+		if opts.Remote {
+			rdb, host, err := dh.DatabaseHost(ctx)
+			if err != nil {
+				return err
+			}
+			clientV, serverMajor, err = remoteVersion(ctx, dh, host, db, env.Name)
+			if err != nil {
+				return err
+			}
+			run := func(ctx context.Context, s targets.Session) (int, error) { return dh.RunOn(ctx, host, s) }
+			src = dbdump.Remote(run, rdb, exclude, host)
+			opts.stderrf("pg_dump runs on %s (--remote)\n", host)
+		} else if clientV, serverMajor, err = dbdump.CheckVersion(ctx, tools, db, env.Name); err != nil {
 			return err
 		}
 		est, err := dbdump.EstimateDump(ctx, db, exclude)
@@ -134,7 +156,7 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 		tr := dbdump.NewTracker("dump", len(est.Tables), est, opts.Now)
 		disp := opts.display(tr)
 		dumpStart := opts.Now()
-		res, err := tools.DumpFile(ctx, db, exclude, out, tr)
+		res, err := tools.DumpFile(ctx, src, out, tr)
 		dumpMs := opts.Now().Sub(dumpStart).Milliseconds()
 		disp.Stop(err == nil)
 		if err != nil {
@@ -157,6 +179,23 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 		}
 		return nil
 	})
+}
+
+// remoteVersion applies the version rule to pg_dump on host.
+func remoteVersion(ctx context.Context, dh targets.DBHost, host string, db *targets.DB, env string) (string, int, error) {
+	run := func(ctx context.Context, s targets.Session) (int, error) { return dh.RunOn(ctx, host, s) }
+	major, v, err := dbdump.RemoteVersion(ctx, run, host)
+	if err != nil {
+		return "", 0, err
+	}
+	smajor, _, err := dbdump.ServerVersion(ctx, db)
+	if err != nil {
+		return "", 0, err
+	}
+	if major < smajor {
+		return "", 0, &dbdump.VersionError{Tool: "pg_dump", ToolPath: "pg_dump on " + host, ToolVersion: v, ToolMajor: major, ServerMajor: smajor, Env: env}
+	}
+	return v + " on " + host, smajor, nil
 }
 
 func excludedNames(est *dbdump.Estimate) string {

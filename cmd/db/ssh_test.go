@@ -195,6 +195,35 @@ func TestSSHDumpRestorePull(t *testing.T) {
 	if len(fields) != 3 || fields[0] != out {
 		t.Fatalf("dump stdout %q", r.stdout)
 	}
+	// --remote: pg_dump runs on db1 (here: this machine, through sshd), the
+	// password passed on the session's stdin, in no argv there either.
+	release = dbdumptest.Lock(t, src.Name, "auth_user")
+	rout := filepath.Join(a.dir, "remote.dump")
+	cmd = exec.Command(testenv.Ctl(t), "db", "dump", "vm", "--remote", "-o", rout)
+	cmd.Dir, cmd.Env = a.dir, a.env
+	errb = testenv.SyncBuffer{}
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	remoteRunning := false
+	for i := 0; i < 400 && !remoteRunning; i++ {
+		remoteRunning = pgDumpRunningOutside(cmd.Process.Pid)
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !remoteRunning {
+		t.Errorf("no remote pg_dump seen:\n%s", errb.String())
+	}
+	testenv.AssertSecretNotInArgv(t, password)
+	testenv.AssertSecretNotInFiles(t, password, roots, skip...)
+	release()
+	if err := cmd.Wait(); err != nil || !strings.Contains(errb.String(), "pg_dump runs on db1") {
+		t.Fatalf("dump --remote: %v\n%s", err, errb.String())
+	}
+	if list, err := exec.Command("pg_restore", "--list", rout).Output(); err != nil || !strings.Contains(string(list), "TABLE DATA public auth_user") {
+		t.Fatalf("the remote dump does not list: %v", err)
+	}
+
 	// Restore into vm: a fresh database swapped in; migrate --check on web1.
 	widgets := dbdumptest.Value(t, src.Name, "select count(*) from inventory_widget")
 	dbdumptest.Exec(t, src.Name, "delete from inventory_widget")
@@ -236,4 +265,22 @@ func waitDumping(pid int) map[string][]int {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return map[string][]int{}
+}
+
+// pgDumpRunningOutside: a pg_dump --format=custom runs that is not ctl's
+// child (the --remote one, under sshd).
+func pgDumpRunningOutside(ctl int) bool {
+	mine := fmt.Sprint(dbdumptest.Children(ctl)["pg_dump"])
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil || !bytes.Contains(b, []byte("--format=custom")) || filepath.Base(string(bytes.SplitN(b, []byte{0}, 2)[0])) != "pg_dump" {
+			continue
+		}
+		pid := strings.TrimSuffix(strings.TrimPrefix(p, "/proc/"), "/cmdline")
+		if !strings.Contains(mine, pid) {
+			return true
+		}
+	}
+	return false
 }

@@ -186,7 +186,7 @@ func TestDumpFileFullDisk(t *testing.T) {
 	t.Cleanup(func() { sink = old })
 	dir := t.TempDir()
 	path := filepath.Join(dir, "full.dump")
-	_, err := tl.DumpFile(context.Background(), db, nil, path, NewTracker("dump", 0, nil, nil))
+	_, err := tl.DumpFile(context.Background(), tl.Local(db, nil), path, NewTracker("dump", 0, nil, nil))
 	var we *WriteError
 	if !errors.As(err, &we) || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(we.Hint(), "disk is full") {
 		t.Fatalf("err = %v", err)
@@ -204,7 +204,7 @@ func TestDumpFileAndVerify(t *testing.T) {
 	mustExec(t, db, "create table if not exists i18_verify (x text); truncate i18_verify; insert into i18_verify select repeat(md5(g::text), 4) from generate_series(1, 20000) g")
 	t.Cleanup(func() { mustExec(t, db, "drop table if exists i18_verify") })
 	path := filepath.Join(t.TempDir(), "ok.dump")
-	res, err := tl.DumpFile(context.Background(), db, nil, path, NewTracker("dump", 0, nil, nil))
+	res, err := tl.DumpFile(context.Background(), tl.Local(db, nil), path, NewTracker("dump", 0, nil, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

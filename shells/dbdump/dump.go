@@ -155,11 +155,21 @@ func (e *WriteError) Hint() string {
 	return "no partial file was left under that name"
 }
 
-// DumpFile dumps db into path: a temporary file next to it (mode 0600),
+// Source produces a custom-format archive into w, counting into tr: a
+// local pg_dump through the tunnel (Tools.Local), or one on a host next
+// to the database (Remote).
+type Source func(ctx context.Context, w io.Writer, tr *Tracker) error
+
+// Local is pg_dump on this machine, through the tunnel to db.
+func (t *Tools) Local(db *targets.DB, exclude []string) Source {
+	return func(ctx context.Context, w io.Writer, tr *Tracker) error { return t.Stream(ctx, db, exclude, w, tr) }
+}
+
+// DumpFile dumps src into path: a temporary file next to it (mode 0600),
 // renamed to path only when pg_dump exited 0 and `pg_restore --list`
 // reads it. On any failure (and on ctx's end) the temporary file is
 // removed and path is untouched.
-func (t *Tools) DumpFile(ctx context.Context, db *targets.DB, exclude []string, path string, tr *Tracker) (*DumpResult, error) {
+func (t *Tools) DumpFile(ctx context.Context, src Source, path string, tr *Tracker) (*DumpResult, error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".partial-*")
 	if err != nil {
@@ -175,7 +185,7 @@ func (t *Tools) DumpFile(ctx context.Context, db *targets.DB, exclude []string, 
 	}()
 	h := sha256.New()
 	fw := &fileWriter{w: sink(tmp)}
-	if err := t.Stream(ctx, db, exclude, io.MultiWriter(fw, h), tr); err != nil {
+	if err := src(ctx, io.MultiWriter(fw, h), tr); err != nil {
 		if fw.err != nil {
 			return nil, &WriteError{Path: path, Err: fw.err}
 		}
