@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -107,7 +108,7 @@ func TestTracker(t *testing.T) {
 	r := NewTracker("restore", 3, nil, clock)
 	r.Line(`pg_restore: processing data for table "public.a"`)
 	r.Finish()
-	if p := r.Snapshot(); p.TablesDone != 1 || p.TablesTotal != 3 {
+	if p := r.Snapshot(); p.TablesDone != 1 || p.TablesTotal != 1 {
 		t.Errorf("restore: %+v", p)
 	}
 }
@@ -236,5 +237,53 @@ func mustExec(t *testing.T, db *targets.DB, sql string) {
 	cmd.Env = (&Tools{Environ: os.Environ}).childEnv(db, db.Name, "ctl test")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("psql: %v: %s", err, out)
+	}
+}
+
+// syncBuf is a bytes.Buffer safe for the display's goroutine.
+type syncBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDisplay: on a terminal one line rewritten in place (both trackers
+// side by side) and the final figures; off a terminal plain lines without
+// escape sequences.
+func TestDisplay(t *testing.T) {
+	for _, tty := range []bool{true, false} {
+		var out syncBuf
+		d1, d2 := NewTracker("dump", 2, nil, nil), NewTracker("restore", 2, nil, nil)
+		d1.Line(`pg_dump: dumping contents of table "public.a"`)
+		d := newDisplay(&out, tty, 200, 10*time.Millisecond, d1, d2)
+		time.Sleep(60 * time.Millisecond)
+		d1.Finish()
+		d.Stop(true)
+		s := out.String()
+		if tty != strings.Contains(s, "\r\x1b[K") {
+			t.Errorf("tty=%v: escape sequences %q", tty, s)
+		}
+		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+		last := lines[len(lines)-1]
+		if tty {
+			last = last[strings.LastIndex(last, "\x1b[K")+len("\x1b[K"):]
+		}
+		if !strings.HasPrefix(last, "dump    1/1 tables") || !strings.Contains(last, "|  restore 0/2 tables") {
+			t.Errorf("tty=%v: final line %q", tty, last)
+		}
+		if !tty && len(lines) < 2 {
+			t.Errorf("no periodic plain lines: %q", s)
+		}
 	}
 }

@@ -97,9 +97,9 @@ func (t *Tracker) Finish() {
 		t.data += t.est.SizeOf(t.current)
 		t.current = ""
 	}
-	if t.done > t.total {
-		t.total = t.done
-	}
+	// Every table is done: the count from the catalog may differ from
+	// pg_dump's (tables of extensions), so the total follows the work.
+	t.total = t.done
 }
 
 // Add counts bytes moved.
@@ -209,11 +209,15 @@ type Display struct {
 
 // NewDisplay starts drawing; Stop ends it.
 func NewDisplay(w io.Writer, tty bool, width int, trackers ...*Tracker) *Display {
-	d := &Display{w: w, tty: tty, trackers: trackers, stop: make(chan struct{}), done: make(chan struct{}), width: width}
-	d.interval = 200 * time.Millisecond
+	interval := 200 * time.Millisecond
 	if !tty {
-		d.interval = 5 * time.Second
+		interval = 5 * time.Second
 	}
+	return newDisplay(w, tty, width, interval, trackers...)
+}
+
+func newDisplay(w io.Writer, tty bool, width int, interval time.Duration, trackers ...*Tracker) *Display {
+	d := &Display{w: w, tty: tty, trackers: trackers, stop: make(chan struct{}), done: make(chan struct{}), width: width, interval: interval}
 	go d.loop()
 	return d
 }
