@@ -2,8 +2,10 @@
 # Prints the path of a pinned build tool, building it first when it is not
 # in the cache (~/.cache/ctl-tools/<tool>-<version>/, or $CTL_TOOLS_CACHE).
 #   scripts/tools.sh goreleaser
+#   scripts/tools.sh golangci-lint
 set -euo pipefail
 GORELEASER_VERSION=v2.15.1
+GOLANGCI_LINT_VERSION=v2.15.0
 
 cache="${CTL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ctl-tools}"
 case "${1:-}" in
@@ -17,8 +19,18 @@ case "${1:-}" in
     fi
     echo "$dir/goreleaser"
     ;;
+  golangci-lint)
+    dir="$cache/golangci-lint-$GOLANGCI_LINT_VERSION"
+    if [ ! -x "$dir/golangci-lint" ]; then
+      echo "tools: building golangci-lint $GOLANGCI_LINT_VERSION into $dir (once; a few minutes on 2 cores)" >&2
+      mkdir -p "$dir.tmp"
+      GOBIN="$dir.tmp" GOFLAGS=-trimpath go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION" >&2
+      rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    fi
+    echo "$dir/golangci-lint"
+    ;;
   *)
-    echo "usage: scripts/tools.sh goreleaser" >&2
+    echo "usage: scripts/tools.sh goreleaser|golangci-lint" >&2
     exit 2
     ;;
 esac

@@ -119,6 +119,28 @@ type Hosted interface {
 	SessionHost(ctx context.Context) (host, user string)
 }
 
+// InProject is implemented by targets whose sessions run in a project
+// directory on this machine (local).
+type InProject interface {
+	// Dir is the project's directory (where manage.py is).
+	Dir() string
+	// Environ is the sessions' environment: the process's plus the
+	// project's (.env, virtualenv) plus extra.
+	Environ(extra []string) []string
+}
+
+// AddrResolver is implemented by targets that reach hosts over the network
+// and can say which address they dial (ssh, for `ctl status`'s probes).
+type AddrResolver interface {
+	DialAddr(ctx context.Context, host string) (addr string, direct bool, err error)
+}
+
+// Revisioner is implemented by targets that can tell the deployed
+// revision (ssh).
+type Revisioner interface {
+	Revision(ctx context.Context) (rev, host string, err error)
+}
+
 // SessionEvent summarises a finished session for the environment's own
 // audit trail (a Kubernetes Event on the pod).
 type SessionEvent struct {

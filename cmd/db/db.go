@@ -14,8 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/cmd/cmdutil/session"
 	"github.com/ctlops/ctl/internal/exitcode"
-	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/prompter"
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/shells/dbdump"
@@ -39,22 +39,19 @@ password in pg_dump's and pg_restore's environment only.`,
 	return cmd
 }
 
-// common are the inputs every db subcommand shares.
+// common are the inputs every db subcommand shares: the session verbs'
+// options (environment, where, --yes, target resolution) and the rest.
 type common struct {
-	IO       *iostreams.IOStreams
-	F        *cmdutil.Factory
-	Target   func(context.Context, string, targets.Options) (targets.Target, error)
+	session.Options
 	Prompter func() prompter.Prompter
 	Environ  func() []string
 	LookPath func(string) (string, error)
 	Now      func() time.Time
-	Where    targets.Options
-	Yes      bool
 	Exporter cmdutil.Exporter
 }
 
 func newCommon(f *cmdutil.Factory) common {
-	return common{IO: f.IOStreams, F: f, Target: f.Target, Prompter: f.Prompter, Environ: f.Environ, LookPath: f.LookPath, Now: time.Now}
+	return common{Options: session.NewOptions(f), Prompter: f.Prompter, Environ: f.Environ, LookPath: f.LookPath, Now: time.Now}
 }
 
 // postgres opens the environment's database (its tunnel) and checks the

@@ -25,7 +25,6 @@ var DumpFields = []string{"env", "file", "bytes", "sha256", "tables", "excludedT
 // DumpOptions are the inputs of `ctl db dump`.
 type DumpOptions struct {
 	common
-	Env            string
 	Output         string
 	Force          bool
 	IncludeAllData bool
@@ -81,11 +80,8 @@ docs/db.md for the list, database.exclude_table_data to add to it and
 
 // RunDump dumps the environment's database.
 func RunDump(ctx context.Context, opts *DumpOptions) error {
-	t, err := opts.Target(ctx, opts.Env, opts.Where)
+	t, err := opts.Resolve(ctx)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
 		return err
 	}
 	env := t.Env()

@@ -26,7 +26,6 @@ var PullFields = []string{"env", "to", "database", "previous", "dropped", "termi
 // PullOptions are the inputs of `ctl db pull`.
 type PullOptions struct {
 	common
-	Env            string
 	To             string
 	Raw            bool
 	DropPrevious   bool

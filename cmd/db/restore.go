@@ -21,7 +21,6 @@ var RestoreFields = []string{"env", "file", "bytes", "sha256", "database", "prev
 // RestoreOptions are the inputs of `ctl db restore`.
 type RestoreOptions struct {
 	common
-	Env            string
 	File           string
 	DropPrevious   bool
 	NoMigrateCheck bool
@@ -78,11 +77,8 @@ restores.`,
 
 // RunRestore restores a dump into the environment.
 func RunRestore(ctx context.Context, opts *RestoreOptions) error {
-	t, err := opts.Target(ctx, opts.Env, opts.Where)
+	t, err := opts.Resolve(ctx)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
 		return err
 	}
 	tools, err := dbdump.FindTools(opts.LookPath, opts.Environ)

@@ -12,7 +12,7 @@ import (
 	utilexec "k8s.io/client-go/util/exec"
 
 	"github.com/ctlops/ctl/internal/config"
-	"github.com/ctlops/ctl/shells/term"
+	"github.com/ctlops/ctl/internal/term"
 	"github.com/ctlops/ctl/targets"
 )
 
@@ -40,8 +40,9 @@ type Target struct {
 }
 
 var (
-	_ targets.Target    = (*Target)(nil)
-	_ targets.Described = (*Target)(nil)
+	_ targets.Target        = (*Target)(nil)
+	_ targets.Described     = (*Target)(nil)
+	_ targets.EventRecorder = (*Target)(nil)
 )
 
 // New is the target of env over conn (its context's connection); no

@@ -75,7 +75,7 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	where := ""
 	if d, ok := s.Target.(targets.Described); ok {
 		where = d.Where()
-	} else if l, ok := s.Target.(interface{ Dir() string }); ok {
+	} else if l, ok := s.Target.(targets.InProject); ok {
 		where = l.Dir()
 	}
 	sess := shells.Begin(rec, time.Now)
