@@ -264,3 +264,51 @@ func truncated(t *testing.T, path string) string {
 	}
 	return writeFile(t, "truncated.dump", string(b[:len(b)*6/10]))
 }
+
+// TestTmuxProtectedRestore: on a terminal, a restore into a protected
+// environment with --yes still asks the typed confirmation; the right
+// name lets it run (progress on the terminal), a wrong one changes nothing.
+func TestTmuxProtectedRestore(t *testing.T) {
+	testenv.RequireTool(t, "pg_dump")
+	testenv.RequireTool(t, "tmux")
+	name := fmt.Sprintf("i18tty%d", os.Getpid())
+	project := testenv.ExampleProject(t)
+	src := dbdumptest.Seed(t, project, name+"_src", 2000)
+	a := newLocalApp(t, src.DSN, src.DSN, "    protected: true\n")
+	out := filepath.Join(a.dir, "src.dump")
+	if r := a.ctl(t, nil, "db", "dump", "src", "-o", out, "--yes"); r.code != 0 {
+		t.Fatalf("dump: exit %d\n%s", r.code, r.stderr)
+	}
+	env := append(append([]string{}, a.env...), "TERM=xterm-256color", "LANG=C.UTF-8")
+
+	// A wrong name: cancelled (130), nothing created.
+	before := dbdumptest.Value(t, "postgres", "select count(*) from pg_database")
+	m := testenv.StartTmux(t, a.dir, env, 160, 40, testenv.Ctl(t), "db", "restore", "src", out, "--yes", "--no-migrate-check")
+	m.WaitForText("Type the environment name (src)")
+	m.Type("prod")
+	if code := m.ExitCode(); code != 130 {
+		t.Fatalf("wrong name: exit %d\n%s", code, m.Screen())
+	}
+	if after := dbdumptest.Value(t, "postgres", "select count(*) from pg_database"); after != before {
+		t.Fatalf("a wrong confirmation changed the databases (%s -> %s)", before, after)
+	}
+
+	// The right name: restored and swapped in.
+	dbdumptest.Exec(t, src.Name, "delete from inventory_widget")
+	m = testenv.StartTmux(t, a.dir, env, 160, 40, testenv.Ctl(t), "db", "restore", "src", out, "--yes", "--no-migrate-check")
+	screen := m.WaitForText("Type the environment name (src)")
+	if !strings.Contains(screen, "PRODUCTION") || !strings.Contains(screen, "rename "+src.Name+" to "+src.Name+"_prev_") {
+		t.Errorf("no banner or plan before the question:\n%s", screen)
+	}
+	m.Type("src")
+	screen = m.WaitForText("swapped in")
+	if code := m.ExitCode(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, m.Screen())
+	}
+	if !strings.Contains(screen, "restore ") || !strings.Contains(screen, " tables") {
+		t.Errorf("no restore progress on the terminal:\n%s", screen)
+	}
+	if n := dbdumptest.Value(t, src.Name, "select count(*) from inventory_widget"); n == "0" {
+		t.Error("the restore did not bring the rows back")
+	}
+}
