@@ -195,6 +195,44 @@ func TestLocalDumpRestorePull(t *testing.T) {
 		t.Fatalf("%s previous/new copies left after --drop-previous", n)
 	}
 
+	// Ctrl-C mid-pull (the dump waits for a lock on the source): exit 130,
+	// the half-filled copy dropped, the destination untouched, no child left.
+	release := dbdumptest.Lock(t, src.Name, "auth_user")
+	dbdumptest.Exec(t, dst.Name, "create table i18_marker (x int)")
+	cmd := exec.Command(testenv.Ctl(t), "db", "pull", "src", "--yes")
+	cmd.Dir, cmd.Env = a.dir, a.env
+	var errb testenv.SyncBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	kids := waitDumping(cmd.Process.Pid)
+	if len(kids["pg_restore"]) == 0 {
+		t.Errorf("no pg_restore beside pg_dump: %v\n%s", kids, errb.String())
+	}
+	if n := dbdumptest.Value(t, "postgres", "select count(*) from pg_database where starts_with(datname, '"+dst.Name+"_new_')"); n != "1" {
+		t.Errorf("%s new databases while pulling", n)
+	}
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+	release()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("Ctrl-C mid-pull: exit %d\n%s", code, errb.String())
+	}
+	for _, ps := range kids {
+		for _, p := range ps {
+			if alive(p) {
+				t.Errorf("child %d survived Ctrl-C", p)
+			}
+		}
+	}
+	if n := dbdumptest.Value(t, "postgres", "select count(*) from pg_database where starts_with(datname, '"+dst.Name+"_')"); n != "0" {
+		t.Errorf("%s copies left after Ctrl-C", n)
+	}
+	if n := dbdumptest.Value(t, dst.Name, "select count(*) from pg_tables where tablename = 'i18_marker'"); n != "1" {
+		t.Error("the destination was replaced despite Ctrl-C")
+	}
+
 	// Without a sanitiser, a protected source is refused; --raw needs the
 	// typed confirmation, so never without a terminal.
 	b := newLocalApp(t, src.DSN, dst.DSN, "    protected: true\n")
