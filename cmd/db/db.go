@@ -6,7 +6,6 @@ package db
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -173,8 +172,4 @@ func cleanupDrop(ctx context.Context, admin *dbdump.Admin, name string, errOut i
 	if err := admin.Drop(cctx, name); err != nil {
 		fmt.Fprintf(errOut, "warning: %v\n", err)
 	}
-}
-
-func isCancel(err error) bool {
-	return errors.Is(err, exitcode.CancelError) || errors.Is(err, context.Canceled)
 }
