@@ -108,14 +108,15 @@ func RunPull(ctx context.Context, opts *PullOptions) error {
 		return exitcode.Usagef("--raw skips no sanitiser: %s has one (%s)", senv.Name, sanitizerName(san))
 	}
 	risky := senv.Protected && !denv.Protected && noSanitizer
-	if risky && !opts.Raw {
-		return exitcode.WithHint(exitcode.Usagef("refusing to copy protected %s into %s without a sanitiser", senv.Name, denv.Name),
-			"set sanitize.sql (or sanitize.manage) on "+senv.Name+" in ctl.yaml (docs/db.md#sanitising), or pass --raw and confirm")
-	}
-	art := &shells.Artifact{}
 	run := session.Run{IO: opts.IO, F: opts.F, Target: dst, Verb: "db pull", Command: []string{"pg_dump", "--from", senv.Name, "|", "pg_restore"},
-		Yes: opts.Yes, OwnCodes: true, NoGuard: true, Artifact: art}
-	return run.Guarded(ctx, func() error { return pull(ctx, opts, src, dst, tools, risky) })
+		Yes: opts.Yes, OwnCodes: true, NoGuard: true}
+	return run.Guarded(ctx, func() error {
+		if risky && !opts.Raw { // refused, and the refusal recorded in the trail
+			return exitcode.WithHint(exitcode.Usagef("refusing to copy protected %s into %s without a sanitiser", senv.Name, denv.Name),
+				"set sanitize.sql (or sanitize.manage) on "+senv.Name+" in ctl.yaml (docs/db.md#sanitising), or pass --raw and confirm")
+		}
+		return pull(ctx, opts, src, dst, tools, risky)
+	})
 }
 
 func sanitizerName(s config.Sanitize) string {
@@ -132,7 +133,8 @@ func pull(ctx context.Context, opts *PullOptions, src, dst targets.Target, tools
 	senv, denv := src.Env(), dst.Env()
 	start := opts.Now()
 	cs := opts.IO.ColorScheme()
-	// Guards first, before any tunnel: the source is read, the destination replaced.
+	// The source's guard first, before any tunnel (its data is read); the
+	// destination's after the plan, which it confirms.
 	if risky {
 		opts.stderrf("%s %s is protected and has no sanitiser: its data will land in %s as is\n", cs.WarningIcon(), senv.Name, denv.Name)
 		if err := opts.typedConfirm(senv.Name, senv.Target, "db pull --raw"); err != nil {
