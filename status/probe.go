@@ -97,7 +97,7 @@ func (p *Probes) Probe(ctx context.Context, e *config.Environment) Env {
 	case config.TargetSSH:
 		p.probeSSH(ctx, e, &row)
 	default:
-		row.Note = e.Target + ": not supported yet"
+		row.Note = "no status probe for target " + e.Target
 	}
 	return row
 }

@@ -85,7 +85,7 @@ func (c *common) confirmSwap(env string, conns int) error {
 		return nil
 	}
 	if !c.IO.CanPrompt() {
-		return exitcode.WithHint(exitcode.Usagef("refusing to replace the database of %s without a terminal to confirm; pass --yes", env),
+		return exitcode.WithHint(exitcode.Invalidf("refusing to replace the database of %s without a terminal to confirm; pass --yes", env),
 			"ctl shows its plan above; --yes confirms it in advance")
 	}
 	q := fmt.Sprintf("Replace the database of %s", env)
@@ -110,7 +110,7 @@ func (c *common) strictGuard(env *targetsEnv, verb string) error {
 		return nil
 	}
 	if !c.Yes {
-		return exitcode.WithHint(exitcode.Usagef("environment %s is protected: %s needs --yes and the typed confirmation", env.name, verb),
+		return exitcode.WithHint(exitcode.Invalidf("environment %s is protected: %s needs --yes and the typed confirmation", env.name, verb),
 			"run it from a terminal with --yes, then type the environment's name")
 	}
 	return c.typedConfirm(env.name, env.target, verb)
@@ -120,7 +120,7 @@ func (c *common) strictGuard(env *targetsEnv, verb string) error {
 // replace: refused without a terminal.
 func (c *common) typedConfirm(name, target, verb string) error {
 	if !c.IO.CanPrompt() {
-		return exitcode.WithHint(exitcode.Usagef("environment %s is protected: %s needs the typed confirmation, so it never runs without a terminal", name, verb),
+		return exitcode.WithHint(exitcode.Invalidf("environment %s is protected: %s needs the typed confirmation, so it never runs without a terminal", name, verb),
 			"run it from a terminal and type the environment's name when asked (--yes alone is not enough)")
 	}
 	return shells.Guard(c.IO, c.Prompter(), shells.GuardRequest{Env: name, Protected: true, Target: target, Verb: verb})
@@ -143,7 +143,7 @@ func migrateCheck(ctx context.Context, t targets.Target, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("migrate --check: %w", err)
 	}
-	code, err := t.Run(ctx, targets.Session{Argv: append(manage, "migrate", "--check"), Stdout: out, Stderr: out, NoStdin: true})
+	code, err := t.Run(ctx, targets.Command{Argv: append(manage, "migrate", "--check"), Stdout: out, Stderr: out, NoStdin: true})
 	if err != nil {
 		return fmt.Errorf("migrate --check: %w", err)
 	}

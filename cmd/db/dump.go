@@ -112,13 +112,13 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 		}
 		if !opts.Force {
 			if _, err := os.Stat(out); err == nil {
-				return exitcode.WithHint(exitcode.Usagef("%s exists", out), "choose another file with -o, or pass --force to replace it")
+				return exitcode.WithHint(exitcode.Invalidf("%s exists", out), "choose another file with -o, or pass --force to replace it")
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
 		if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
-			return exitcode.Usagef("cannot write %s: directory %s does not exist", out, filepath.Dir(out))
+			return exitcode.Invalidf("cannot write %s: directory %s does not exist", out, filepath.Dir(out))
 		}
 		src := tools.Local(db, exclude)
 		var clientV string
@@ -132,7 +132,7 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 			if err != nil {
 				return err
 			}
-			run := func(ctx context.Context, s targets.Session) (int, error) { return dh.RunOn(ctx, host, s) }
+			run := func(ctx context.Context, s targets.Command) (int, error) { return dh.RunOn(ctx, host, s) }
 			src = dbdump.Remote(run, rdb, exclude, host)
 			opts.stderrf("pg_dump runs on %s (--remote)\n", host)
 		} else if clientV, serverMajor, err = dbdump.CheckVersion(ctx, tools, db, env.Name); err != nil {
@@ -179,7 +179,7 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 
 // remoteVersion applies the version rule to pg_dump on host.
 func remoteVersion(ctx context.Context, dh targets.DBHost, host string, db *targets.DB, env string) (string, int, error) {
-	run := func(ctx context.Context, s targets.Session) (int, error) { return dh.RunOn(ctx, host, s) }
+	run := func(ctx context.Context, s targets.Command) (int, error) { return dh.RunOn(ctx, host, s) }
 	major, v, err := dbdump.RemoteVersion(ctx, run, host)
 	if err != nil {
 		return "", 0, err

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -59,8 +60,8 @@ func TestFlags(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.usage) {
 				t.Fatalf("error %v, want %q", err, tt.usage)
 			}
-			if tt.name != "dump takes one env" && exitcode.For(err, false) != exitcode.Usage {
-				t.Errorf("exit %d for %v", exitcode.For(err, false), err)
+			if tt.name != "dump takes one env" && !errors.Is(err, exitcode.ErrUsage) {
+				t.Errorf("not a usage error: %v", err)
 			}
 			_, _ = dump, pull
 		})

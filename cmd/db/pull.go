@@ -97,10 +97,10 @@ func RunPull(ctx context.Context, opts *PullOptions) error {
 	senv, denv := src.Env(), dst.Env()
 	san := senv.Sanitize
 	if san.SQL != "" && san.Manage != "" {
-		return exitcode.Usagef("environment %s sets both sanitize.sql and sanitize.manage; keep one", senv.Name)
+		return exitcode.Invalidf("environment %s sets both sanitize.sql and sanitize.manage; keep one", senv.Name)
 	}
 	if san.Manage != "" && denv.Target != config.TargetLocal {
-		return exitcode.WithHint(exitcode.Usagef("sanitize.manage runs on a local destination only; %s is %s", denv.Name, denv.Target),
+		return exitcode.WithHint(exitcode.Invalidf("sanitize.manage runs on a local destination only; %s is %s", denv.Name, denv.Target),
 			"use sanitize.sql, which runs through the tunnel on any destination")
 	}
 	noSanitizer := san.SQL == "" && san.Manage == ""
@@ -112,7 +112,7 @@ func RunPull(ctx context.Context, opts *PullOptions) error {
 		Yes: opts.Yes, OwnCodes: true, NoGuard: true}
 	return run.Guarded(ctx, func() error {
 		if risky && !opts.Raw { // refused, and the refusal recorded in the trail
-			return exitcode.WithHint(exitcode.Usagef("refusing to copy protected %s into %s without a sanitiser", senv.Name, denv.Name),
+			return exitcode.WithHint(exitcode.Invalidf("refusing to copy protected %s into %s without a sanitiser", senv.Name, denv.Name),
 				"set sanitize.sql (or sanitize.manage) on "+senv.Name+" in ctl.yaml (docs/db.md#sanitising), or pass --raw and confirm")
 		}
 		return pull(ctx, opts, src, dst, tools, risky)
@@ -282,7 +282,7 @@ func sanitize(ctx context.Context, opts *PullOptions, san config.Sanitize, dst t
 		} else if ddb.User != "" {
 			u.User = url.User(ddb.User)
 		}
-		code, err := dst.Run(ctx, targets.Session{Argv: append(manage, strings.Fields(san.Manage)...), NoStdin: true,
+		code, err := dst.Run(ctx, targets.Command{Argv: append(manage, strings.Fields(san.Manage)...), NoStdin: true,
 			Env: []string{"DATABASE_URL=" + u.String()}, Stdout: opts.IO.ErrOut, Stderr: opts.IO.ErrOut})
 		if err != nil {
 			return err

@@ -295,7 +295,7 @@ func dropPrevious(ctx context.Context, c *common, t targets.Target) error {
 	}
 	if !env.Protected && !c.Yes {
 		if !c.IO.CanPrompt() {
-			return exitcode.Usagef("refusing to drop databases without a terminal to confirm; pass --yes")
+			return exitcode.Invalidf("refusing to drop databases without a terminal to confirm; pass --yes")
 		}
 		ok, err := c.Prompter().Confirm(fmt.Sprintf("Drop %d database(s)?", len(olds)), false)
 		if err != nil {

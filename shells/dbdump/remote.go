@@ -13,7 +13,7 @@ import (
 )
 
 // RunFunc runs a non-interactive session on the host next to the database.
-type RunFunc func(ctx context.Context, s targets.Session) (int, error)
+type RunFunc func(ctx context.Context, s targets.Command) (int, error)
 
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
@@ -41,7 +41,7 @@ func remoteScript(db *targets.DB, exclude []string) string {
 // RemoteVersion runs `pg_dump --version` on the remote host.
 func RemoteVersion(ctx context.Context, run RunFunc, where string) (int, string, error) {
 	var out, errb bytes.Buffer
-	code, err := run(ctx, targets.Session{Argv: []string{"pg_dump", "--version"}, NoStdin: true, Stdout: &out, Stderr: &errb})
+	code, err := run(ctx, targets.Command{Argv: []string{"pg_dump", "--version"}, NoStdin: true, Stdout: &out, Stderr: &errb})
 	if err != nil {
 		return 0, "", err
 	}
@@ -61,7 +61,7 @@ func Remote(run RunFunc, db *targets.DB, exclude []string, where string) Source 
 		scanned := make(chan struct{})
 		go func() { tr.scan(pr); close(scanned) }()
 		cw := countingWriter{w, tr}
-		code, err := run(ctx, targets.Session{
+		code, err := run(ctx, targets.Command{
 			Argv:   []string{"sh", "-c", remoteScript(db, exclude)},
 			Stdin:  strings.NewReader(db.Password + "\n"),
 			Stdout: cw, Stderr: pw,

@@ -27,8 +27,8 @@ func (e *ArchiveError) Error() string { return e.Path + ": " + e.Msg }
 // Hint says what to do.
 func (e *ArchiveError) Hint() string { return e.hint }
 
-// ExitCode: a bad input file is a usage error.
-func (e *ArchiveError) ExitCode() int { return exitcode.Usage }
+// Is makes a bad input file an invalid-input error (exit 2).
+func (e *ArchiveError) Is(target error) bool { return target == exitcode.ErrInvalid }
 
 // TOC is what `pg_restore --list` tells of an archive.
 type TOC struct {

@@ -108,7 +108,7 @@ func (t *Target) Settings() []targets.Setting {
 }
 
 // Run execs the session in the chosen pod: one pod list, one exec stream.
-func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
+func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 	pod, err := t.choosePod(ctx)
 	if err != nil {
 		return 0, err
@@ -125,7 +125,7 @@ func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
 	return t.exec(ctx, pod, container, argv, s)
 }
 
-func (t *Target) exec(ctx context.Context, pod *corev1.Pod, container string, argv []string, s targets.Session) (int, error) {
+func (t *Target) exec(ctx context.Context, pod *corev1.Pod, container string, argv []string, s targets.Command) (int, error) {
 	var tty *term.TTY
 	if s.TTY {
 		tty = term.Open(s.Stdin, s.Stdout)

@@ -373,7 +373,7 @@ func TestRunExecs(t *testing.T) {
 	tg, exe, _ := target(f, env(nil), targets.Options{})
 	exe.write = "hello\n"
 	var out bytes.Buffer
-	code, err := tg.Run(context.Background(), targets.Session{Argv: []string{"echo", "hello"}, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out})
+	code, err := tg.Run(context.Background(), targets.Command{Argv: []string{"echo", "hello"}, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out})
 	if err != nil || code != 0 || out.String() != "hello\n" {
 		t.Fatalf("code %d, err %v, out %q", code, err, out.String())
 	}
@@ -391,7 +391,7 @@ func TestRunExecs(t *testing.T) {
 
 	// The remote command's exit code is the session's.
 	exe.err = utilexec.CodeExitError{Err: errors.New("exit 3"), Code: 3}
-	code, err = tg.Run(context.Background(), targets.Session{Argv: []string{"false"}, NoStdin: true, Stdout: &out, Stderr: &out})
+	code, err = tg.Run(context.Background(), targets.Command{Argv: []string{"false"}, NoStdin: true, Stdout: &out, Stderr: &out})
 	if err != nil || code != 3 {
 		t.Fatalf("code %d, err %v; want 3", code, err)
 	}
@@ -405,7 +405,7 @@ func TestRunExecForbidden(t *testing.T) {
 	f.allowed = false
 	tg, exe, _ := target(f, env(nil), targets.Options{})
 	exe.err = errors.New("upgrade request failed")
-	_, err := tg.Run(context.Background(), targets.Session{Argv: []string{"true"}, NoStdin: true})
+	_, err := tg.Run(context.Background(), targets.Command{Argv: []string{"true"}, NoStdin: true})
 	var fe *ForbiddenError
 	if !errors.As(err, &fe) || fe.Resource != "pods/exec" || fe.Verb != "create" {
 		t.Fatalf("err = %v", err)
@@ -439,7 +439,7 @@ func TestDatabaseThroughService(t *testing.T) {
 func TestRecordEvent(t *testing.T) {
 	f := newFakeAPI(t, namespace("qa"), pod("web-1", "web", true, time.Hour))
 	tg, _, _ := target(f, env(nil), targets.Options{})
-	if _, err := tg.Run(context.Background(), targets.Session{Argv: []string{"true"}, NoStdin: true}); err != nil {
+	if _, err := tg.Run(context.Background(), targets.Command{Argv: []string{"true"}, NoStdin: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tg.RecordEvent(context.Background(), targets.SessionEvent{User: "ann", Verb: "exec", Command: "true", Duration: time.Second}); err != nil {

@@ -23,7 +23,7 @@ import (
 // passes it through.
 func RunInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target, argv []string) error {
 	tty := io.IsStdinTTY() && io.IsStdoutTTY()
-	code, err := t.Run(ctx, targets.Session{
+	code, err := t.Run(ctx, targets.Command{
 		Argv:    argv,
 		TTY:     tty,
 		NoStdin: !tty && io.IsStdinTTY(),
@@ -95,13 +95,7 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	if s.Artifact != nil && s.Artifact.Path != "" {
 		sess.SetArtifact(*s.Artifact)
 	}
-	code := 0
-	var ee *exitcode.ExitError
-	if errors.As(err, &ee) {
-		code = ee.Code
-	} else if err != nil && s.OwnCodes {
-		code = exitcode.For(err, false)
-	}
+	code := cmdutil.ExitCode(err, !s.OwnCodes)
 	final, terr := sess.Finish(shells.TrailPath(s.F.Getenv), code, err)
 	if terr != nil && !errors.Is(terr, shells.ErrNoTrailPath) {
 		fmt.Fprintf(s.IO.ErrOut, "warning: session trail not written: %v\n", terr)
