@@ -32,6 +32,7 @@ type PullOptions struct {
 	NoMigrateCheck bool
 	IncludeAllData bool
 	Exclude        []string
+	Remote         bool
 }
 
 // NewCmdPull builds `ctl db pull`; runF replaces the run in tests.
@@ -66,6 +67,7 @@ without a sanitiser, unless --raw and the typed confirmation.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "local", "Destination `env`ironment")
+	fl.BoolVar(&opts.Remote, "remote", false, "Run pg_dump on the source's host next to its database (ssh) and stream the archive back")
 	fl.BoolVar(&opts.Raw, "raw", false, "Allow a pull from a protected environment without a sanitiser (asks the typed confirmation)")
 	fl.BoolVar(&opts.DropPrevious, "drop-previous", false, "Drop the destination's previous copies (NAME_prev_*) once the swap succeeded")
 	fl.BoolVar(&opts.NoMigrateCheck, "no-migrate-check", false, "Skip manage.py migrate --check after the swap")
@@ -95,6 +97,9 @@ func RunPull(ctx context.Context, opts *PullOptions) error {
 		return err
 	}
 	senv, denv := src.Env(), dst.Env()
+	if _, ok := src.(targets.DBHost); opts.Remote && !ok {
+		return exitcode.Invalidf("--remote needs an ssh source environment; %s is %s", senv.Name, senv.Target)
+	}
 	san := senv.Sanitize
 	if san.SQL != "" && san.Manage != "" {
 		return exitcode.Invalidf("environment %s sets both sanitize.sql and sanitize.manage; keep one", senv.Name)
@@ -154,8 +159,20 @@ func pull(ctx context.Context, opts *PullOptions, src, dst targets.Target, tools
 		return err
 	}
 	defer ddone()
-	clientV, serverMajor, err := dbdump.CheckVersion(ctx, tools, sdb, senv.Name)
-	if err != nil {
+	source := tools.Local(sdb, exclude)
+	var clientV string
+	var serverMajor int
+	if dh, ok := src.(targets.DBHost); ok && opts.Remote {
+		rdb, host, err := dh.DatabaseHost(ctx)
+		if err != nil {
+			return err
+		}
+		if clientV, serverMajor, err = remoteVersion(ctx, dh, host, sdb, senv.Name); err != nil {
+			return err
+		}
+		run := func(ctx context.Context, s targets.Command) (int, error) { return dh.RunOn(ctx, host, s) }
+		source = dbdump.Remote(run, rdb, exclude, host)
+	} else if clientV, serverMajor, err = dbdump.CheckVersion(ctx, tools, sdb, senv.Name); err != nil {
 		return err
 	}
 	est, err := dbdump.EstimateDump(ctx, sdb, exclude)
@@ -207,7 +224,7 @@ func pull(ctx context.Context, opts *PullOptions, src, dst targets.Target, tools
 	trD := dbdump.NewTracker("dump", len(est.Tables), est, opts.Now)
 	trR := dbdump.NewTracker("restore", len(est.Tables), est, opts.Now)
 	disp := opts.display(trD, trR)
-	if err := stream(ctx, tools, sdb, ddb, fresh, exclude, trD, trR); err != nil {
+	if err := stream(ctx, tools, source, ddb, fresh, trD, trR); err != nil {
 		disp.Stop(false)
 		return err
 	}
@@ -239,11 +256,11 @@ func pull(ctx context.Context, opts *PullOptions, src, dst targets.Target, tools
 // stream pipes pg_dump on sdb into pg_restore on ddb's database fresh.
 // A dump that failed explains a restore that saw its input end, so its
 // error wins; a restore that failed stops the dump (its pipe closes).
-func stream(ctx context.Context, tools *dbdump.Tools, sdb, ddb *targets.DB, fresh string, exclude []string, trD, trR *dbdump.Tracker) error {
+func stream(ctx context.Context, tools *dbdump.Tools, source dbdump.Source, ddb *targets.DB, fresh string, trD, trR *dbdump.Tracker) error {
 	pr, pw := io.Pipe()
 	dumpErr := make(chan error, 1)
 	go func() {
-		err := tools.Stream(ctx, sdb, exclude, pw, trD)
+		err := source(ctx, pw, trD)
 		_ = pw.CloseWithError(err)
 		dumpErr <- err
 	}()

@@ -234,7 +234,15 @@ func TestSSHDumpRestorePull(t *testing.T) {
 	if n := dbdumptest.Value(t, src.Name, "select count(*) from inventory_widget"); n != widgets {
 		t.Fatalf("restored inventory_widget has %s rows", n)
 	}
-	// Pull vm into local through the tunnel, sanitised.
+	// Pull vm into local, sanitised: pg_dump on db1 (--remote), then
+	// through the tunnel.
+	r = a.ctl(t, nil, "db", "pull", "vm", "--yes", "--no-migrate-check", "--remote")
+	if r.code != 0 || !strings.Contains(r.stderr, "on db1") {
+		t.Fatalf("pull --remote: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := dbdumptest.Value(t, dst.Name, "select count(*) from auth_user where email like '%@"+dbdumptest.EmailDomain+"'"); n != "0" {
+		t.Fatalf("%s original e-mail addresses remain after pull --remote", n)
+	}
 	r = a.ctl(t, nil, "db", "pull", "vm", "--yes", "--no-migrate-check")
 	if r.code != 0 {
 		t.Fatalf("pull: exit %d\n%s", r.code, r.stderr)
