@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test lint deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh fuzz docs completions snapshot release-check clean
+.PHONY: all build demo test lint deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh bench-db fuzz docs completions snapshot release-check clean
 
 all: build
 
@@ -38,6 +38,9 @@ bench-exec: build ## ctl exec vs kubectl exec on the sandbox, side by side
 
 bench-doctor: ## ctl doctor on ten environments (one unreachable) on the sandbox: wall time vs the slowest check
 	$(GO) test -run '^$$' -bench DoctorTenEnvironments -benchtime 5x ./checks/doctor/
+
+bench-db: ## ctl db dump vs plain pg_dump -Fc through the same ssh tunnel, side by side, at ~30 MB and ~300 MB: throughput and ctl's peak RSS (needs the rig: scripts/pg-rig.sh)
+	$(GO) test -run '^$$' -bench BenchmarkDBDump -benchtime 1x -count 1 -timeout 30m ./cmd/db/
 
 fuzz: ## fuzz every target for FUZZTIME (default 10s)
 	scripts/fuzz.sh

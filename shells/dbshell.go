@@ -63,6 +63,25 @@ func quoteKV(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
+// Connect opens a pgconn connection to db as application app, with the
+// same classified errors as Preflight. The caller closes it.
+func Connect(ctx context.Context, db *targets.DB, timeout time.Duration, app string) (*pgconn.PgConn, error) {
+	cfg, err := pgConfig(db, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if app != "" {
+		cfg.RuntimeParams["application_name"] = app
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	conn, err := pgconn.ConnectConfig(cctx, cfg)
+	if err != nil {
+		return nil, classify(db, err, cctx.Err() != nil)
+	}
+	return conn, nil
+}
+
 // Preflight connects with pgx and runs `select 1`, so that a bad password,
 // an unreachable server or a missing database is reported clearly before
 // psql starts.

@@ -54,6 +54,16 @@ type SessionRecord struct {
 	ExitCode int `json:"exitCode"`
 	// Error is ctl's own failure, redacted; empty when the child ran.
 	Error string `json:"error,omitempty"`
+	// Artifact is the file the session wrote (`ctl db dump`), with its
+	// size and checksum; absent for other verbs.
+	Artifact *Artifact `json:"artifact,omitempty"`
+}
+
+// Artifact is a file a session produced or consumed, as the trail keeps it.
+type Artifact struct {
+	Path   string `json:"path"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
 }
 
 // TrailPath is the trail file: $XDG_STATE_HOME/ctl/sessions.jsonl, or
@@ -337,6 +347,11 @@ func (s *Session) SetPlacement(context, namespace, pod, container string) {
 // container had, the database client, or nothing but a tunnel (nil).
 func (s *Session) SetCommand(cmd []string) {
 	s.rec.Command = RedactArgs(cmd)
+}
+
+// SetArtifact records the file the session wrote.
+func (s *Session) SetArtifact(a Artifact) {
+	s.rec.Artifact = &a
 }
 
 // SetRemote records the host(s) and login user an ssh session ran on.

@@ -212,3 +212,14 @@ func ManageArgv(env *config.Environment, defaultPython string) []string {
 	}
 	return []string{py, m}
 }
+
+// DBHost is implemented by targets that can run a program on a host next
+// to the database (ssh: the db role's first host, else the app host), for
+// `ctl db dump --remote`.
+type DBHost interface {
+	// DatabaseHost resolves the credentials as that host reaches the
+	// database, and names the host.
+	DatabaseHost(ctx context.Context) (db *DB, host string, err error)
+	// RunOn runs a non-interactive session on host.
+	RunOn(ctx context.Context, host string, s Command) (int, error)
+}

@@ -13,6 +13,7 @@ import (
 
 	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	dbCmd "github.com/ctlops/ctl/cmd/db"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
 	doctorCmd "github.com/ctlops/ctl/cmd/doctor"
 	envCmd "github.com/ctlops/ctl/cmd/env"
@@ -49,6 +50,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		c.GroupID = GroupSessions
 		cmd.AddCommand(c)
 	}
+	db := dbCmd.NewCmdDB(f)
+	db.GroupID = GroupEnvs
+	cmd.AddCommand(db)
 	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil))                         // GroupID "envs" set by the constructor
 	cmd.AddCommand(statusCmd.NewCmdStatus(f, nil))                             // GroupID "envs" set by the constructor
 	cmd.AddCommand(doctorCmd.NewCmdDoctor(f, nil), initCmd.NewCmdInit(f, nil)) // GroupIDs set by the constructors

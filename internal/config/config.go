@@ -81,6 +81,16 @@ type Database struct {
 	Port    int
 	// URLFrom is a remote file or systemd unit holding DATABASE_URL (ssh).
 	URLFrom string
+	// ExcludeTableData adds tables (psql patterns) whose rows `ctl db
+	// dump` and `ctl db pull` leave out, to ctl's default list.
+	ExcludeTableData []string
+}
+
+// Sanitize is what `ctl db pull` runs on a copy of this environment's
+// data before swapping it in: a SQL file, or a manage.py command.
+type Sanitize struct {
+	SQL    string // local file, absolute after loading
+	Manage string // manage.py command and arguments, e.g. "scrub_users --all"
 }
 
 // Environment is one named environment after merging all layers.
@@ -100,6 +110,7 @@ type Environment struct {
 	Shell       string
 	PyShell     string
 	Database    Database
+	Sanitize    Sanitize
 
 	// kubernetes
 	Context    string

@@ -330,7 +330,7 @@ func (d *decoder) envFields(n *yaml.Node, prefix string, out map[string]val, whe
 
 // localPathKeys name files on this machine: ~ and relative paths are
 // resolved against the directory of the file that sets them.
-var localPathKeys = map[string]bool{"dir": true, "ssh_config": true, "identity_file": true, "known_hosts": true}
+var localPathKeys = map[string]bool{"dir": true, "ssh_config": true, "identity_file": true, "known_hosts": true, "sanitize.sql": true}
 
 // eachPair walks a mapping, rejecting unknown and duplicate keys.
 func (d *decoder) eachPair(n *yaml.Node, valid []string, where string, fn func(key string, k, v *yaml.Node)) {

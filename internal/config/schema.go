@@ -121,6 +121,12 @@ func buildSchema() []*field {
 		sfield("database.host", remoteOnly, "database host when reached directly or through an SSH tunnel", func(e *Environment) *string { return &e.Database.Host }),
 		ifield("database.port", remoteOnly, "database port (default 5432)", func(e *Environment) *int { return &e.Database.Port }),
 		sfield("database.url_from", onlySSH, "remote env file or systemd unit holding DATABASE_URL", func(e *Environment) *string { return &e.Database.URLFrom }),
+		mk("database.exclude_table_data", kList, nil, "tables (psql patterns) whose rows `ctl db dump` and `ctl db pull` leave out, added to the default list",
+			func(e *Environment, v any) { e.Database.ExcludeTableData = v.([]string) }, func(e *Environment) any { return e.Database.ExcludeTableData }),
+		sfield("sanitize.sql", nil, "SQL file `ctl db pull` runs on a copy of this environment's data before the swap; relative paths are relative to the file that sets it",
+			func(e *Environment) *string { return &e.Sanitize.SQL }),
+		sfield("sanitize.manage", nil, "manage.py command `ctl db pull` runs on the copy instead (local destination only), e.g. `scrub_users`",
+			func(e *Environment) *string { return &e.Sanitize.Manage }),
 
 		sfield("context", onlyKube, "kubeconfig context (default: the current one)", func(e *Environment) *string { return &e.Context }),
 		sfield("namespace", onlyKube, "namespace; may be a template such as myapp-{env}", func(e *Environment) *string { return &e.Namespace }),

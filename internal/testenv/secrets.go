@@ -45,7 +45,7 @@ func TempRoots(tmpdirs ...string) []string {
 // AssertSecretNotInFiles fails t for every regular file up to 1 MiB under
 // roots that holds secret, except under the skip paths (the test's own
 // fixtures that hold it by design, the rig's files) and under what other
-// tests own: their temp dirs (Test* directly under a root, other than t's)
+// tests own: their temp dirs (Test* and Benchmark* directly under a root, other than t's)
 // and Go's build dirs (go-build*). Those are matched while walking, since
 // tests of other packages run in parallel and create theirs at any time,
 // holding the rig's DSN by design. Unreadable files and directories are
@@ -61,7 +61,7 @@ func AssertSecretNotInFiles(t testing.TB, secret string, roots []string, skip ..
 			return false
 		}
 		base := filepath.Base(p)
-		return strings.HasPrefix(base, "Test") || strings.HasPrefix(base, "go-build")
+		return strings.HasPrefix(base, "Test") || strings.HasPrefix(base, "Benchmark") || strings.HasPrefix(base, "go-build")
 	}
 	skipped := func(p string) bool {
 		for _, s := range skip {

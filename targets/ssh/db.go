@@ -46,6 +46,30 @@ func (t *Target) Database(ctx context.Context) (*targets.DB, func() error, error
 	return db, tun.Close, nil
 }
 
+// DatabaseHost resolves the credentials on an app host and returns them
+// as the tunnel's host reaches the database (database.host/port, else
+// its loopback for a db role, else the URL's host as the app sees it):
+// where `ctl db dump --remote` runs pg_dump.
+func (t *Target) DatabaseHost(ctx context.Context) (*targets.DB, string, error) {
+	host, err := t.pickHost(ctx, false)
+	if err != nil {
+		return nil, "", err
+	}
+	t.chosen = host
+	t.markRan(host)
+	db, err := t.credentials(ctx, host)
+	if err != nil {
+		return nil, "", err
+	}
+	if db.Engine != "postgres" {
+		return nil, "", fmt.Errorf("environment %q: the app uses %s, not PostgreSQL", t.env.Name, db.Engine)
+	}
+	via, dest, port := t.tunnelPlan(host, db)
+	db.Host, db.Port = dest, port
+	db.Source += fmt.Sprintf(", pg_dump run on %s against %s", via, net.JoinHostPort(dest, strconv.Itoa(port)))
+	return db, via, nil
+}
+
 // tunnelPlan: through the first db host to database.host (default its
 // own loopback), else through the app host to the URL's host as the app
 // sees it. database.port overrides the URL's port.

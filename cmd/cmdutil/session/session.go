@@ -62,6 +62,15 @@ type Run struct {
 	// only once it started (shell_plus, the database client, nil for a
 	// tunnel), recorded instead of Command.
 	Ran func() []string
+	// Artifact, when fn fills it, is recorded in the trail (a dump's
+	// file, size and sha256).
+	Artifact *shells.Artifact
+	// NoGuard: the verb ran the production guard itself (ctl db restore
+	// asks for --yes and the typed confirmation).
+	NoGuard bool
+	// OwnCodes: the verb exits with ctl's own codes (1, 2, 130), not a
+	// child's, so the trail records those rather than 255.
+	OwnCodes bool
 }
 
 // RunShell is RunInTarget for an interactive verb: on a terminal it first
@@ -93,7 +102,10 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 		where = l.Dir()
 	}
 	sess := shells.Begin(rec, time.Now)
-	err := shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, s.Verb, s.Yes))
+	var err error
+	if !s.NoGuard {
+		err = shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, s.Verb, s.Yes))
+	}
 	started := err == nil
 	if started {
 		err = fn()
@@ -108,7 +120,10 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	if h, ok := s.Target.(targets.Hosted); ok {
 		sess.SetRemote(h.SessionHost(context.WithoutCancel(ctx)))
 	}
-	code := cmdutil.ExitCode(err, true)
+	if s.Artifact != nil && s.Artifact.Path != "" {
+		sess.SetArtifact(*s.Artifact)
+	}
+	code := cmdutil.ExitCode(err, !s.OwnCodes)
 	final, terr := sess.Finish(shells.TrailPath(s.F.Getenv), code, err)
 	if terr != nil && !errors.Is(terr, shells.ErrNoTrailPath) {
 		fmt.Fprintf(s.IO.ErrOut, "warning: session trail not written: %v\n", terr)

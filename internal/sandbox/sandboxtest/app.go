@@ -57,6 +57,10 @@ type AppOptions struct {
 	// Worker adds a worker Deployment (1 pod, container "worker") whose
 	// exec runs like web's.
 	Worker bool
+	// Database names the database of the app's DATABASE_URL (the Secret
+	// and the exec's environment) instead of the rig's own, for tests
+	// that replace it (ctl db restore).
+	Database string
 }
 
 func int32p(i int32) *int32 { return &i }
@@ -69,6 +73,10 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal("CTL_TEST_PG_DSN does not parse")
+	}
+	if o.Database != "" {
+		u.Path = "/" + o.Database
+		dsn = u.String()
 	}
 	a := &App{SB: sb, Project: testenv.ExampleProject(t), DSN: dsn, Dir: t.TempDir(), Home: o.Home, Kubeconfig: sb.Kubeconfig}
 	if a.Home == "" {
