@@ -11,8 +11,8 @@ GO      ?= go
 
 all: build
 
-build: ## build bin/ctl and bin/ctl-full (ctl hands heavy commands to ctl-full, next to it)
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ ./cmd/ctl ./cmd/ctl-full
+build: ## build bin/ctl
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ ./cmd/ctl
 
 deps: ## install what the tests and the demo need (Debian packages; idempotent)
 	scripts/test-deps.sh
@@ -71,8 +71,8 @@ sandbox-down: ## stop the sandbox and delete SANDBOX_STATE
 sandbox-demo: sandbox-build build ## the sandbox with myapp in myapp-qa and myapp-prod, ctl status and exec on it
 	scripts/sandbox/demo.sh $(SANDBOX_STATE)
 
-bench-status: build ## ctl status at 500 environments × 3 Deployments × 2 pods on the sandbox (creates and deletes them)
-	$(GO) run ./scripts/bench-status -ctl-full bin/ctl-full -n 500
+bench-status: build ## ctl status at 1,000 environments × 3 Deployments × 2 pods on the sandbox (creates and deletes them)
+	$(GO) run ./scripts/bench-status -ctl bin/ctl -n 1000
 
 bench-ssh: ## ctl exec --all on 4 real sshd hosts (loopback) vs 4 serial --host runs, with and without ControlMaster
 	$(GO) test -run '^$$' -bench BenchmarkSSHExec -benchtime 3x -count 1 ./targets/ssh/

@@ -33,8 +33,8 @@ scripts/sandbox/up.sh "$rig/sandbox" >"$rig/sandbox-up.log" 2>&1 || { cat "$rig/
 tail -n 1 "$rig/sandbox-up.log"
 export CTL_SANDBOX_ENV="$rig/sandbox/env"
 
-# ctl and ctl-full, built once for every test package that runs them.
-go build -o "$rig/bin/" ./cmd/ctl ./cmd/ctl-full
+# ctl, built once for every test package that runs it.
+go build -o "$rig/bin/" ./cmd/ctl
 export CTL_TEST_BIN_DIR="$rig/bin"
 
 export CI="${CI:-}"

@@ -26,7 +26,7 @@ var ProbeTimeout = 20 * time.Second
 type Probes struct {
 	Envs []*config.Environment
 	// Target resolves an environment (the command's factory).
-	Target func(name string) (targets.Target, error)
+	Target func(ctx context.Context, name string) (targets.Target, error)
 	Now    func() time.Time
 	// Dial connects to host:port (tests replace it).
 	Dial func(ctx context.Context, addr string) error
@@ -103,7 +103,7 @@ func (p *Probes) Probe(ctx context.Context, e *config.Environment) Env {
 }
 
 func (p *Probes) probeLocal(ctx context.Context, e *config.Environment, row *Env) {
-	t, err := p.Target(e.Name)
+	t, err := p.Target(ctx, e.Name)
 	if err != nil {
 		row.Health, row.Note = HealthUnknown, firstLine(err.Error())
 		return
@@ -190,7 +190,7 @@ func (p *Probes) probeSSH(ctx context.Context, e *config.Environment, row *Env) 
 	// The target knows ssh's view of a host (ssh_config aliases, ports).
 	var resolver addrResolver
 	if p.Target != nil {
-		if t, err := p.Target(e.Name); err == nil {
+		if t, err := p.Target(ctx, e.Name); err == nil {
 			resolver, _ = t.(addrResolver)
 		}
 	}
@@ -261,7 +261,7 @@ func (p *Probes) probeRevision(ctx context.Context, e *config.Environment, row *
 	if p.Target == nil {
 		return
 	}
-	t, err := p.Target(e.Name)
+	t, err := p.Target(ctx, e.Name)
 	if err != nil {
 		row.RevisionError = firstLine(err.Error())
 	} else if r, ok := t.(Revisioner); ok {

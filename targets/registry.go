@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/ctlops/ctl/internal/config"
@@ -27,8 +26,16 @@ type Deps struct {
 	Opts Options
 }
 
-// Constructor builds the Target of one environment.
-type Constructor func(env *config.Environment, d Deps) (Target, error)
+// Driver builds the Targets of one kind of environment (local, ssh,
+// kubernetes). The drivers a binary has are passed to the command Factory
+// from main; nothing registers itself.
+type Driver interface {
+	// Kind is the configuration's target: value the driver handles.
+	Kind() string
+	// New builds env's Target. ctx bounds anything it has to ask first
+	// (Ctrl-C cancels it); building reads configuration, not the network.
+	New(ctx context.Context, env *config.Environment, d Deps) (Target, error)
+}
 
 // Discoverer lists the environments a `discover:` pattern stands for.
 type Discoverer interface {
@@ -38,88 +45,48 @@ type Discoverer interface {
 	DiscoverOne(ctx context.Context, d config.Discovery, namespace string, timeout time.Duration) (bool, error)
 }
 
-var (
-	regMu        sync.RWMutex
-	constructors = map[string]Constructor{}
-	discoverer   Discoverer
-	front        bool
-)
-
-// SetFront marks this binary as the start-up front: a known target kind
-// that is not linked is then a NotLinkedError (hand the command over)
-// rather than a NotSupportedError.
-func SetFront() {
-	regMu.Lock()
-	defer regMu.Unlock()
-	front = true
+// Drivers are the target kinds a binary drives, and how it discovers
+// environments.
+type Drivers struct {
+	byKind     map[string]Driver
+	discoverer Discoverer
 }
 
-// Register makes a target kind available, from the init of the package
-// implementing it. Which kinds a binary can drive is decided by what its
-// main package links: the start-up front (cmd/ctl) links none of the
-// heavy ones and hands their commands to ctl-full.
-func Register(kind string, c Constructor) {
-	regMu.Lock()
-	defer regMu.Unlock()
-	constructors[kind] = c
-}
-
-// RegisterDiscoverer installs the implementation of `discover:` patterns.
-func RegisterDiscoverer(d Discoverer) {
-	regMu.Lock()
-	defer regMu.Unlock()
-	discoverer = d
-}
-
-// ErrNotLinked is wrapped by errors about a capability this binary does not
-// contain. The front binary answers it by handing the command to ctl-full.
-var ErrNotLinked = errors.New("not linked into this binary")
-
-// NotLinkedError names the missing capability.
-type NotLinkedError struct{ What string }
-
-func (e *NotLinkedError) Error() string {
-	return fmt.Sprintf("%s is %v", e.What, ErrNotLinked)
-}
-
-func (e *NotLinkedError) Unwrap() error { return ErrNotLinked }
-
-// New builds env's Target with the constructor registered for its kind.
-func New(env *config.Environment, d Deps) (Target, error) {
-	regMu.RLock()
-	c := constructors[env.Target]
-	isFront := front
-	regMu.RUnlock()
-	if c == nil {
-		for _, k := range config.KnownTargets {
-			if k == env.Target && isFront {
-				return nil, &NotLinkedError{What: "the " + env.Target + " target"}
-			}
-		}
-		return nil, &NotSupportedError{Env: env.Name, Target: env.Target}
+// NewDrivers collects drivers; discoverer may be nil (no `discover:`
+// patterns then).
+func NewDrivers(discoverer Discoverer, drivers ...Driver) *Drivers {
+	r := &Drivers{byKind: map[string]Driver{}, discoverer: discoverer}
+	for _, d := range drivers {
+		r.byKind[d.Kind()] = d
 	}
-	return c(env, d)
+	return r
 }
 
-// Discover lists the namespaces of a pattern (NotLinkedError without a
-// registered discoverer).
-func Discover(ctx context.Context, d config.Discovery, timeout time.Duration) ([]string, error) {
-	regMu.RLock()
-	dd := discoverer
-	regMu.RUnlock()
-	if dd == nil {
-		return nil, &NotLinkedError{What: "environment discovery"}
+// ErrNoDiscovery is returned by Discover and DiscoverOne when no
+// discoverer was given.
+var ErrNoDiscovery = errors.New("environment discovery is not available")
+
+// New builds env's Target with the driver of its kind.
+func (r *Drivers) New(ctx context.Context, env *config.Environment, d Deps) (Target, error) {
+	drv := r.byKind[env.Target]
+	if drv == nil {
+		return nil, fmt.Errorf("environment %q: no driver for target %q", env.Name, env.Target)
 	}
-	return dd.Discover(ctx, d, timeout)
+	return drv.New(ctx, env, d)
+}
+
+// Discover lists the namespaces of a pattern.
+func (r *Drivers) Discover(ctx context.Context, d config.Discovery, timeout time.Duration) ([]string, error) {
+	if r.discoverer == nil {
+		return nil, ErrNoDiscovery
+	}
+	return r.discoverer.Discover(ctx, d, timeout)
 }
 
 // DiscoverOne says whether namespace matches the pattern.
-func DiscoverOne(ctx context.Context, d config.Discovery, namespace string, timeout time.Duration) (bool, error) {
-	regMu.RLock()
-	dd := discoverer
-	regMu.RUnlock()
-	if dd == nil {
-		return false, &NotLinkedError{What: "environment discovery"}
+func (r *Drivers) DiscoverOne(ctx context.Context, d config.Discovery, namespace string, timeout time.Duration) (bool, error) {
+	if r.discoverer == nil {
+		return false, ErrNoDiscovery
 	}
-	return dd.DiscoverOne(ctx, d, namespace, timeout)
+	return r.discoverer.DiscoverOne(ctx, d, namespace, timeout)
 }

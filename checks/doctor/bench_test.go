@@ -15,6 +15,8 @@ import (
 
 	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/local"
+	"github.com/ctlops/ctl/targets/ssh"
 )
 
 // BenchmarkDoctorTenEnvironments runs the whole doctor (workstation,
@@ -55,7 +57,7 @@ func BenchmarkDoctorTenEnvironments(b *testing.B) {
 		b.Fatalf("%d kubernetes environments", kubeEnvs)
 	}
 	d := Deps{Cwd: dir, Config: c, Timeout: timeout, Target: func(env *config.Environment) (targets.Target, error) {
-		return targets.New(env, targets.Deps{Cwd: dir, Getenv: os.Getenv, Environ: os.Environ, LookPath: exec.LookPath})
+		return targets.NewDrivers(nil, local.Driver{}, ssh.Driver{}).New(context.Background(), env, targets.Deps{Cwd: dir, Getenv: os.Getenv, Environ: os.Environ, LookPath: exec.LookPath})
 	}}
 
 	var worstOver, sumWall, sumSlow time.Duration

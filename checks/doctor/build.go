@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +27,9 @@ type Deps struct {
 	ConfigErr error
 	// Target builds a non-Kubernetes environment's target.
 	Target func(env *config.Environment) (targets.Target, error)
+	// Kube is the connection of a kubeconfig context (default: one per
+	// context for this run, read through Getenv).
+	Kube func(ctx context.Context, kubeContext string) (*kube.Connection, error)
 	// Output runs a helper program (kubectl version, ldd) and returns its
 	// standard output.
 	Output func(ctx context.Context, name string, args ...string) ([]byte, error)
@@ -57,6 +61,9 @@ func (d *Deps) defaults() {
 	}
 	if d.Installer == nil {
 		d.Installer = DetectInstaller(d.LookPath, d.Euid)
+	}
+	if d.Kube == nil {
+		d.Kube = kube.NewConnections(d.Getenv).Get
 	}
 }
 
@@ -93,11 +100,11 @@ type localEntry struct {
 }
 
 func (s *state) kubeconfig() (*kube.Kubeconfig, error) {
-	s.kubeOnce.Do(func() { s.kc, s.kcErr = kube.LoadKubeconfig() })
+	s.kubeOnce.Do(func() { s.kc, s.kcErr = kube.LoadKubeconfig(s.d.Getenv) })
 	return s.kc, s.kcErr
 }
 
-func (s *state) kubeTarget(env *config.Environment) (*kube.Target, error) {
+func (s *state) kubeTarget(ctx context.Context, env *config.Environment) (*kube.Target, error) {
 	s.mu.Lock()
 	e := s.kubes[env.Name]
 	if e == nil {
@@ -110,7 +117,12 @@ func (s *state) kubeTarget(env *config.Environment) (*kube.Target, error) {
 		if s.d.Config != nil {
 			app = s.d.Config.App
 		}
-		e.t, e.err = kube.New(env, kube.Deps{App: app, Timeout: s.d.Timeout})
+		conn, err := s.d.Kube(ctx, env.Context)
+		if err != nil {
+			e.err = fmt.Errorf("environment %q: %w", env.Name, err)
+			return
+		}
+		e.t = kube.New(env, conn, kube.Deps{App: app, Timeout: s.d.Timeout})
 	})
 	return e.t, e.err
 }

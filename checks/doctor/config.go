@@ -55,7 +55,7 @@ func (s *state) checkConfigFile(ctx context.Context) Outcome {
 	out.Fix = &Fix{Title: "write ctl.yaml from what is discovered (as ctl init does)",
 		Plan: []string{fmt.Sprintf("create %s (the project, its settings module, .env, and namespaces that look like the app's in each kube context)", path)},
 		Apply: func(ctx context.Context, _ FixIO) error {
-			f, err := scaffold.Discover(ctx, scaffold.Options{Cwd: dir, Timeout: s.d.Timeout})
+			f, err := scaffold.Discover(ctx, scaffold.Options{Cwd: dir, Timeout: s.d.Timeout, Getenv: s.d.Getenv, Kube: s.d.Kube})
 			if err != nil {
 				return err
 			}

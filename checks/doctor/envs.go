@@ -22,7 +22,7 @@ func failure(err error) Outcome {
 func kubeChecks(s *state, e *config.Environment) []*Check {
 	g := e.Name
 	api := &Check{ID: "kube.api", Group: g, Env: e.Name, Run: func(ctx context.Context) Outcome {
-		t, err := s.kubeTarget(e)
+		t, err := s.kubeTarget(ctx, e)
 		if err != nil {
 			return failure(err)
 		}
@@ -37,7 +37,7 @@ func kubeChecks(s *state, e *config.Environment) []*Check {
 		return Outcome{Status: Pass, Message: fmt.Sprintf("%s answers: Kubernetes %s (context %s)", t.Server(), info.GitVersion, t.Context())}
 	}}
 	ns := &Check{ID: "kube.namespace", Group: g, Env: e.Name, Needs: []*Check{api}, Run: func(ctx context.Context) Outcome {
-		t, err := s.kubeTarget(e)
+		t, err := s.kubeTarget(ctx, e)
 		if err != nil {
 			return failure(err)
 		}
@@ -54,7 +54,7 @@ func kubeChecks(s *state, e *config.Environment) []*Check {
 		return Outcome{Status: Pass, Message: "namespace " + t.Namespace() + " exists"}
 	}}
 	pods := &Check{ID: "kube.pods", Group: g, Env: e.Name, Needs: []*Check{ns}, Run: func(ctx context.Context) Outcome {
-		t, err := s.kubeTarget(e)
+		t, err := s.kubeTarget(ctx, e)
 		if err != nil {
 			return failure(err)
 		}
@@ -65,7 +65,7 @@ func kubeChecks(s *state, e *config.Environment) []*Check {
 		return Outcome{Status: Pass, Message: fmt.Sprintf("%s: pod %s is ready", comp, pod)}
 	}}
 	rbac := &Check{ID: "kube.rbac", Group: g, Env: e.Name, Needs: []*Check{api}, Run: func(ctx context.Context) Outcome {
-		t, err := s.kubeTarget(e)
+		t, err := s.kubeTarget(ctx, e)
 		if err != nil {
 			return failure(err)
 		}
@@ -144,7 +144,7 @@ func databaseCheck(s *state, e *config.Environment, api *Check) *Check {
 		var err error
 		if e.Target == config.TargetKubernetes {
 			var kt *kube.Target
-			kt, err = s.kubeTarget(e)
+			kt, err = s.kubeTarget(ctx, e)
 			t = kt
 		} else {
 			t, err = s.target(e)

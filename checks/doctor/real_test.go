@@ -16,7 +16,8 @@ import (
 	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/testenv"
 	"github.com/ctlops/ctl/targets"
-	_ "github.com/ctlops/ctl/targets/local"
+	"github.com/ctlops/ctl/targets/local"
+	"github.com/ctlops/ctl/targets/ssh"
 )
 
 // project makes a temp dir with ctl.yaml (when cfg != "") and a
@@ -40,7 +41,7 @@ func load(t *testing.T, dir string) Deps {
 	c, err := config.Load(config.LoadOptions{Cwd: dir, PersonalFile: config.PersonalPath(os.Getenv)})
 	return Deps{Cwd: dir, Config: c, ConfigErr: err, Timeout: 5 * time.Second,
 		Target: func(env *config.Environment) (targets.Target, error) {
-			return targets.New(env, targets.Deps{Cwd: dir, Getenv: os.Getenv, Environ: os.Environ, LookPath: exec.LookPath})
+			return targets.NewDrivers(nil, local.Driver{}, ssh.Driver{}).New(context.Background(), env, targets.Deps{Cwd: dir, Getenv: os.Getenv, Environ: os.Environ, LookPath: exec.LookPath})
 		}}
 }
 

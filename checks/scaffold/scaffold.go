@@ -34,6 +34,10 @@ type Options struct {
 	NoKube bool
 	// Timeout bounds each API server's answer (default 3 s).
 	Timeout time.Duration
+	// Getenv reads KUBECONFIG and HOME (default: no kubeconfig).
+	Getenv func(string) string
+	// Kube is a context's connection (default: built from Getenv).
+	Kube func(ctx context.Context, kubeContext string) (*kube.Connection, error)
 }
 
 // KubeEnv is an environment found as a namespace.
@@ -106,7 +110,7 @@ func Discover(ctx context.Context, opts Options) (*Found, error) {
 		}
 	}
 	if !opts.NoKube {
-		discoverKube(ctx, f, opts.Timeout)
+		discoverKube(ctx, f, opts)
 	}
 	return f, nil
 }
@@ -151,8 +155,14 @@ func isProd(name string) bool {
 	return false
 }
 
-func discoverKube(ctx context.Context, f *Found, timeout time.Duration) {
-	kc, err := kube.LoadKubeconfig()
+func discoverKube(ctx context.Context, f *Found, opts Options) {
+	if opts.Getenv == nil {
+		return
+	}
+	if opts.Kube == nil {
+		opts.Kube = kube.NewConnections(opts.Getenv).Get
+	}
+	kc, err := kube.LoadKubeconfig(opts.Getenv)
 	if err != nil || len(kc.Config.Contexts) == 0 {
 		return
 	}
@@ -168,7 +178,13 @@ func discoverKube(ctx context.Context, f *Found, timeout time.Duration) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			all, err := kube.Discover(ctx, config.Discovery{Context: c}, timeout)
+			conn, err := opts.Kube(ctx, c)
+			if err != nil {
+				answers[i].err = err
+				return
+			}
+			conn = conn.WithTimeout(opts.Timeout)
+			all, err := kube.Discover(ctx, conn, config.Discovery{Context: c})
 			if err != nil {
 				answers[i].err = err
 				return
@@ -178,7 +194,7 @@ func discoverKube(ctx context.Context, f *Found, timeout time.Duration) {
 					answers[i].byName = append(answers[i].byName, ns)
 				}
 			}
-			answers[i].byLabel, _ = kube.Discover(ctx, config.Discovery{Context: c, Selector: "app.kubernetes.io/part-of=" + f.App}, timeout)
+			answers[i].byLabel, _ = kube.Discover(ctx, conn, config.Discovery{Context: c, Selector: "app.kubernetes.io/part-of=" + f.App})
 		}()
 	}
 	wg.Wait()

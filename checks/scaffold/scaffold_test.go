@@ -77,7 +77,7 @@ func TestSandboxNamespacesBecomeEnvironments(t *testing.T) {
 	labelled := sb.Namespace(t, map[string]string{"app.kubernetes.io/part-of": "mysite"})
 	t.Setenv("KUBECONFIG", sb.Kubeconfig)
 	proj := testenv.ExampleProject(t)
-	f, err := Discover(context.Background(), Options{Cwd: proj, Timeout: 5 * time.Second})
+	f, err := Discover(context.Background(), Options{Cwd: proj, Timeout: 5 * time.Second, Getenv: os.Getenv})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/prompter"
 	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/kube"
 )
 
 // Factory carries every side effect a command may need. Expensive members
@@ -31,14 +32,34 @@ type Factory struct {
 
 	// Config loads the merged configuration once.
 	Config func() (*config.Config, error)
-	// Target resolves an environment name to a Target.
-	Target func(name string, opts targets.Options) (targets.Target, error)
+	// Target resolves an environment name to a Target; ctx bounds the
+	// discovery a name may need (Ctrl-C cancels it).
+	Target func(ctx context.Context, name string, opts targets.Options) (targets.Target, error)
+	// Drivers build targets from an environment's configuration.
+	Drivers *targets.Drivers
+	// Discover lists the namespaces of a `discover:` pattern.
+	Discover func(ctx context.Context, d config.Discovery, timeout time.Duration) ([]string, error)
+	// Kube is the connection of a kubeconfig context ("" = current), built
+	// once per context and shared by the targets, the doctor and status.
+	Kube func(ctx context.Context, kubeContext string) (*kube.Connection, error)
 	// Prompter asks questions (only when IOStreams.CanPrompt()).
 	Prompter func() prompter.Prompter
 }
 
+// Deps are what main decides for the Factory: which target drivers the
+// binary has and how it asks questions.
+type Deps struct {
+	// Drivers build the targets (local, ssh, kubernetes) and discover
+	// environments.
+	Drivers *targets.Drivers
+	// Kube are the Kubernetes connections (the kubernetes driver's own).
+	Kube *kube.Connections
+	// Prompter builds the prompter (huh in production).
+	Prompter func(*iostreams.IOStreams) prompter.Prompter
+}
+
 // New builds the production factory.
-func New(ios *iostreams.IOStreams) *Factory {
+func New(ios *iostreams.IOStreams, d Deps) *Factory {
 	f := &Factory{
 		IOStreams: ios,
 		Getenv:    os.Getenv,
@@ -46,10 +67,25 @@ func New(ios *iostreams.IOStreams) *Factory {
 		Cwd:       os.Getwd,
 		LookPath:  exec.LookPath,
 	}
-	f.Config = configFunc(f)     // depends on Cwd, Getenv, ConfigFile
-	f.Target = targetFunc(f)     // depends on Config
-	f.Prompter = prompterFunc(f) // depends on IOStreams
+	if d.Drivers == nil {
+		d.Drivers = targets.NewDrivers(nil)
+	}
+	f.Drivers = d.Drivers
+	f.Config = configFunc(f)                 // depends on Cwd, Getenv, ConfigFile
+	f.Discover = d.Drivers.Discover          //
+	f.Target = targetFunc(f, d.Drivers)      // depends on Config, Discover
+	f.Kube = kubeFunc(d.Kube)                // depends on Getenv (through the connections)
+	f.Prompter = prompterFunc(f, d.Prompter) // depends on IOStreams
 	return f
+}
+
+func kubeFunc(conns *kube.Connections) func(context.Context, string) (*kube.Connection, error) {
+	return func(ctx context.Context, name string) (*kube.Connection, error) {
+		if conns == nil {
+			return nil, errors.New("no Kubernetes driver in this build")
+		}
+		return conns.Get(ctx, name)
+	}
 }
 
 func configFunc(f *Factory) func() (*config.Config, error) {
@@ -77,15 +113,15 @@ func configFunc(f *Factory) func() (*config.Config, error) {
 	}
 }
 
-func targetFunc(f *Factory) func(string, targets.Options) (targets.Target, error) {
-	return func(name string, opts targets.Options) (targets.Target, error) {
+func targetFunc(f *Factory, drivers *targets.Drivers) func(context.Context, string, targets.Options) (targets.Target, error) {
+	return func(ctx context.Context, name string, opts targets.Options) (targets.Target, error) {
 		cfg, err := f.Config()
 		if err != nil {
 			return nil, err
 		}
 		env, err := targets.Lookup(cfg, name)
 		if err != nil {
-			denv, derr := discovered(cfg, name)
+			denv, derr := discovered(ctx, drivers, cfg, name)
 			if derr != nil {
 				return nil, derr
 			}
@@ -98,7 +134,7 @@ func targetFunc(f *Factory) func(string, targets.Options) (targets.Target, error
 		if err != nil {
 			return nil, err
 		}
-		return targets.New(env, targets.Deps{
+		return drivers.New(ctx, env, targets.Deps{
 			App: cfg.App, TeamFile: cfg.TeamFile, Cwd: cwd,
 			Getenv: f.Getenv, Environ: f.Environ, LookPath: f.LookPath, Opts: opts,
 		})
@@ -107,15 +143,15 @@ func targetFunc(f *Factory) func(string, targets.Options) (targets.Target, error
 
 // discovered resolves a name through the `discover:` patterns: the
 // namespace the name stands for must exist and match the selector.
-func discovered(cfg *config.Config, name string) (*config.Environment, error) {
+func discovered(ctx context.Context, drivers *targets.Drivers, cfg *config.Config, name string) (*config.Environment, error) {
 	for _, d := range cfg.Discover {
 		ns, ok := d.NamespaceFor(name)
 		if !ok {
 			continue
 		}
-		found, err := targets.DiscoverOne(context.Background(), d, ns, 5*time.Second)
-		if errors.Is(err, targets.ErrNotLinked) {
-			return nil, err
+		found, err := drivers.DiscoverOne(ctx, d, ns, 5*time.Second)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
 		if err == nil && found {
 			return cfg.Discovered(d, ns), nil
@@ -124,9 +160,12 @@ func discovered(cfg *config.Config, name string) (*config.Environment, error) {
 	return nil, nil
 }
 
-func prompterFunc(f *Factory) func() prompter.Prompter {
+func prompterFunc(f *Factory, build func(*iostreams.IOStreams) prompter.Prompter) func() prompter.Prompter {
 	return func() prompter.Prompter {
-		return prompter.New(f.IOStreams)
+		if build == nil {
+			return prompter.Refusing{}
+		}
+		return build(f.IOStreams)
 	}
 }
 

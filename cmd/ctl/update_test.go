@@ -15,11 +15,11 @@ import (
 	"github.com/ctlops/ctl/internal/testenv"
 )
 
-// TestUpdateCheck drives the opt-in release check of a versioned ctl-full
+// TestUpdateCheck drives the opt-in release check of a versioned ctl
 // against a release endpoint on loopback.
 func TestUpdateCheck(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "ctl-full")
-	build := exec.Command("go", "build", "-o", bin, "-ldflags", "-X github.com/ctlops/ctl/internal/build.Version=v0.1.0", "./cmd/ctl-full")
+	bin := filepath.Join(t.TempDir(), "ctl")
+	build := exec.Command("go", "build", "-o", bin, "-ldflags", "-X github.com/ctlops/ctl/internal/build.Version=v0.1.0", "./cmd/ctl")
 	build.Dir = testenv.RepoRoot(t)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {

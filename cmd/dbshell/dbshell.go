@@ -20,7 +20,7 @@ import (
 // Options are the inputs of `ctl dbshell`.
 type Options struct {
 	IO          *iostreams.IOStreams
-	Target      func(string, targets.Options) (targets.Target, error)
+	Target      func(context.Context, string, targets.Options) (targets.Target, error)
 	Where       targets.Options
 	F           *cmdutil.Factory
 	Yes         bool
@@ -80,7 +80,7 @@ never in a file. The exit code is psql's; ctl's own failures exit 255.`,
 
 // Run resolves the database and opens the shell.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env, opts.Where)
+	t, err := opts.Target(ctx, opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}

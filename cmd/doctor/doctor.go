@@ -143,8 +143,10 @@ func depsFrom(f *cmdutil.Factory) doctor.Deps {
 	return doctor.Deps{
 		Getenv: f.Getenv, Environ: f.Environ, LookPath: f.LookPath, Cwd: cwd,
 		Config: cfg, ConfigErr: err, Euid: os.Geteuid(),
+		// A fix may rewrite the kubeconfig: every run reads it afresh.
+		Kube: kube.NewConnections(f.Getenv).Get,
 		Target: func(env *config.Environment) (targets.Target, error) {
-			return targets.New(env, targets.Deps{App: app, TeamFile: teamFile, Cwd: cwd,
+			return f.Drivers.New(context.Background(), env, targets.Deps{App: app, TeamFile: teamFile, Cwd: cwd,
 				Getenv: f.Getenv, Environ: f.Environ, LookPath: f.LookPath})
 		},
 	}

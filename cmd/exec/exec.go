@@ -18,7 +18,7 @@ import (
 // Options are the inputs of `ctl exec`.
 type Options struct {
 	IO      *iostreams.IOStreams
-	Target  func(string, targets.Options) (targets.Target, error)
+	Target  func(context.Context, string, targets.Options) (targets.Target, error)
 	Where   targets.Options
 	F       *cmdutil.Factory
 	Yes     bool
@@ -66,7 +66,7 @@ and the exit code is the worst of them (255 when ssh itself failed).`,
 
 // Run runs the command.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env, opts.Where)
+	t, err := opts.Target(ctx, opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}

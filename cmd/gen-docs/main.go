@@ -24,7 +24,6 @@ import (
 	"github.com/spf13/cobra/doc"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
-	"github.com/ctlops/ctl/cmd/front"
 	"github.com/ctlops/ctl/cmd/root"
 	"github.com/ctlops/ctl/internal/iostreams"
 )
@@ -52,7 +51,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	docPath := fs.String("doc-path", "docs/reference", "directory for the markdown reference `pages`")
 	manPath := fs.String("man-path", "docs/man", "directory for the man `pages` (section 1)")
-	verbsPath := fs.String("front-verbs", "cmd/front/verbs_gen.go", "`file` listing the verbs the front hands to ctl-full (empty: skip)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,16 +61,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *verbsPath != "" {
-		src, err := front.GenerateVerbs(newRoot())
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(*verbsPath, src, 0o644); err != nil {
-			return err
-		}
-	}
-	_, err = fmt.Fprintf(stdout, "gen-docs: %d markdown pages in %s, %d man pages in %s, verbs in %s\n", mdN, *docPath, manN, *manPath, *verbsPath)
+	_, err = fmt.Fprintf(stdout, "gen-docs: %d markdown pages in %s, %d man pages in %s\n", mdN, *docPath, manN, *manPath)
 	return err
 }
 
@@ -82,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 // that the reference matches `ctl --help`.
 func newRoot() *cobra.Command {
 	ios, _, _, _ := iostreams.Test()
-	cmd := root.NewCmdRoot(cmdutil.New(ios))
+	cmd := root.NewCmdRoot(cmdutil.New(ios, cmdutil.Deps{}))
 	cmd.InitDefaultVersionFlag()
 	cmd.InitDefaultCompletionCmd()
 	disableAutoGenTag(cmd)

@@ -16,6 +16,7 @@ import (
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/targets/kube"
 )
 
 // Options are the inputs of `ctl init`.
@@ -27,11 +28,13 @@ type Options struct {
 	Print   bool
 	NoKube  bool
 	Timeout time.Duration
+	Getenv  func(string) string
+	Kube    func(ctx context.Context, kubeContext string) (*kube.Connection, error)
 }
 
 // NewCmdInit builds the command; runF replaces the run in tests.
 func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Cwd: f.Cwd}
+	opts := &Options{IO: f.IOStreams, Cwd: f.Cwd, Getenv: f.Getenv, Kube: f.Kube}
 	cmd := &cobra.Command{
 		Use:   "init [flags]",
 		Short: "Write a commented ctl.yaml from what is found here",
@@ -75,7 +78,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	found, err := scaffold.Discover(ctx, scaffold.Options{Cwd: cwd, App: opts.App, NoKube: opts.NoKube, Timeout: opts.Timeout})
+	found, err := scaffold.Discover(ctx, scaffold.Options{Cwd: cwd, App: opts.App, NoKube: opts.NoKube, Timeout: opts.Timeout, Getenv: opts.Getenv, Kube: opts.Kube})
 	if err != nil {
 		return err
 	}

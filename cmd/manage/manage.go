@@ -15,7 +15,7 @@ import (
 // Options are the inputs of `ctl manage`.
 type Options struct {
 	IO     *iostreams.IOStreams
-	Target func(string, targets.Options) (targets.Target, error)
+	Target func(context.Context, string, targets.Options) (targets.Target, error)
 	Where  targets.Options
 	F      *cmdutil.Factory
 	Yes    bool
@@ -54,7 +54,7 @@ exit 255.`,
 
 // Run runs manage.py.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env, opts.Where)
+	t, err := opts.Target(ctx, opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}

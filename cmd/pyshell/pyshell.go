@@ -16,7 +16,7 @@ import (
 // Options are the inputs of `ctl pyshell`.
 type Options struct {
 	IO     *iostreams.IOStreams
-	Target func(string, targets.Options) (targets.Target, error)
+	Target func(context.Context, string, targets.Options) (targets.Target, error)
 	Where  targets.Options
 	F      *cmdutil.Factory
 	Yes    bool
@@ -58,7 +58,7 @@ configured one, else the project's .venv, else $VIRTUAL_ENV, else python3.`,
 
 // Run opens the shell.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(opts.Env, opts.Where)
+	t, err := opts.Target(ctx, opts.Env, opts.Where)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,5 @@
-// Package root builds ctl's whole command tree (run by ctl-full).
+// Package root builds ctl's command tree and runs it: Main is the one
+// place where an error becomes an exit code.
 package root
 
 import (
@@ -11,28 +12,33 @@ import (
 
 	"github.com/spf13/cobra"
 
+	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
 	doctorCmd "github.com/ctlops/ctl/cmd/doctor"
+	envCmd "github.com/ctlops/ctl/cmd/env"
 	execCmd "github.com/ctlops/ctl/cmd/exec"
 	initCmd "github.com/ctlops/ctl/cmd/init"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
-	"github.com/ctlops/ctl/cmd/rootbase"
 	sessionsCmd "github.com/ctlops/ctl/cmd/sessions"
 	shellCmd "github.com/ctlops/ctl/cmd/shell"
 	statusCmd "github.com/ctlops/ctl/cmd/status"
+	versionCmd "github.com/ctlops/ctl/cmd/version"
 	"github.com/ctlops/ctl/internal/build"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/update"
 )
 
-// NewCmdRoot builds the whole command tree: the one ctl-full runs, and the
-// one the reference docs are generated from. The start-up front
-// (cmd/front) builds its lean commands itself and stubs the others.
+// NewCmdRoot builds the whole command tree: the one ctl runs, and the one
+// the reference docs are generated from.
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
-	cmd := rootbase.New(f)
-	rootbase.AddLean(cmd, f)
+	cmd := newBare(f)
+	audit := auditCmd.NewCmdAudit(f, nil)
+	audit.GroupID = GroupChecks
+	env := envCmd.NewCmdEnv(f)
+	env.GroupID = GroupEnvs
+	cmd.AddCommand(audit, env, versionCmd.NewCmdVersion(f))
 	for _, c := range []*cobra.Command{
 		shellCmd.NewCmdShell(f, nil),
 		pyshellCmd.NewCmdPyShell(f, nil),
@@ -40,7 +46,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		execCmd.NewCmdExec(f, nil),
 		manageCmd.NewCmdManage(f, nil),
 	} {
-		c.GroupID = rootbase.GroupSessions
+		c.GroupID = GroupSessions
 		cmd.AddCommand(c)
 	}
 	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil))                         // GroupID "envs" set by the constructor
@@ -49,17 +55,17 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	return cmd
 }
 
-// Main runs the whole tree (ctl-full) and returns its exit code.
-func Main() int {
+// Main runs the tree on os.Args with the drivers and prompter main chose,
+// and returns the exit code.
+func Main(deps cmdutil.Deps) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ios := iostreams.System(os.Getenv)
-	checkFrontVersion(ios)
 	if len(os.Args) == 2 && os.Args[1] == updateCheckArg { // the detached lookup (see maybeCheckUpdates)
 		_ = update.Check(ctx, os.Getenv, time.Now())
 		return 0
 	}
-	f := cmdutil.New(ios)
+	f := cmdutil.New(ios, deps)
 	notice := maybeCheckUpdates(os.Getenv, func() bool {
 		cfg, err := f.Config() // memoized: the command reuses it
 		return err == nil && cfg.CheckUpdates
@@ -99,20 +105,7 @@ func maybeCheckUpdates(getenv func(string) string, configured func() bool, now t
 	return st.Notice(build.Version)
 }
 
-// checkFrontVersion warns when the ctl that handed a command over is not
-// the same build as this ctl-full (an upgrade that replaced only one).
-func checkFrontVersion(ios *iostreams.IOStreams) {
-	v, ok := os.LookupEnv(build.FrontVersionEnv)
-	if !ok {
-		return
-	}
-	_ = os.Unsetenv(build.FrontVersionEnv) // not for the sessions' children
-	if v != build.Info() {
-		fmt.Fprintf(ios.ErrOut, "warning: ctl is %q but ctl-full is %q; install both from the same release\n", v, build.Info())
-	}
-}
-
 // Execute runs the whole tree on args and maps the outcome to an exit code.
 func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	return rootbase.Execute(ctx, f, NewCmdRoot(f), args)
+	return execute(ctx, f, NewCmdRoot(f), args)
 }

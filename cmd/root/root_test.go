@@ -9,14 +9,20 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/kube"
+	"github.com/ctlops/ctl/targets/local"
+	"github.com/ctlops/ctl/targets/ssh"
 )
 
 // factory builds a test factory rooted in dir with the given environment.
 func factory(t *testing.T, dir string, vars map[string]string) (*cmdutil.Factory, *strings.Builder, *strings.Builder) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
-	f := cmdutil.New(ios)
-	f.Getenv = func(k string) string { return vars[k] }
+	getenv := func(k string) string { return vars[k] }
+	k8s := &kube.Driver{Conns: kube.NewConnections(getenv)}
+	f := cmdutil.New(ios, cmdutil.Deps{Drivers: targets.NewDrivers(k8s, local.Driver{}, ssh.Driver{}, k8s), Kube: k8s.Conns})
+	f.Getenv = getenv
 	f.Environ = func() []string { return []string{"PATH=/usr/bin:/bin"} }
 	f.Cwd = func() (string, error) { return dir, nil }
 	o, e := &strings.Builder{}, &strings.Builder{}

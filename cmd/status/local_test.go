@@ -17,14 +17,15 @@ import (
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/testenv"
 	"github.com/ctlops/ctl/status"
-	_ "github.com/ctlops/ctl/targets/local"
-	_ "github.com/ctlops/ctl/targets/ssh"
+	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/local"
+	"github.com/ctlops/ctl/targets/ssh"
 )
 
 func run(t *testing.T, dir string, args ...string) (string, string, error) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
-	f := cmdutil.New(ios)
+	f := cmdutil.New(ios, cmdutil.Deps{Drivers: targets.NewDrivers(nil, local.Driver{}, ssh.Driver{})})
 	f.Cwd = func() (string, error) { return dir, nil }
 	f.Getenv = func(k string) string {
 		if k == "HOME" || k == "PATH" || k == "CTL_SSH_CONTROL_DIR" {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,7 +26,7 @@ import (
 	"github.com/ctlops/ctl/internal/sandbox"
 	"github.com/ctlops/ctl/status"
 	"github.com/ctlops/ctl/targets"
-	_ "github.com/ctlops/ctl/targets/kube"
+	"github.com/ctlops/ctl/targets/kube"
 )
 
 // deadline bounds a wait for something that should take well under a
@@ -83,7 +84,10 @@ func watchLines(t *testing.T, cfg *config.Config) <-chan statusCmd.Line {
 	ios.Out = pw
 	opts := &statusCmd.Options{IO: ios, Now: time.Now, Watch: true, Timeout: deadline,
 		Config: func() (*config.Config, error) { return cfg, nil },
-		Target: func(string, targets.Options) (targets.Target, error) { return nil, targets.ErrNotSupported }}
+		Kube:   kube.NewConnections(os.Getenv).Get,
+		Target: func(context.Context, string, targets.Options) (targets.Target, error) {
+			return nil, errors.New("no target in this test")
+		}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- statusCmd.Run(ctx, opts); _ = pw.Close() }()

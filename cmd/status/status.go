@@ -21,9 +21,9 @@ import (
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/tableprinter"
 	"github.com/ctlops/ctl/status"
+	"github.com/ctlops/ctl/status/kubewatch"
 	"github.com/ctlops/ctl/targets"
 	"github.com/ctlops/ctl/targets/kube"
-	"github.com/ctlops/ctl/targets/kube/watch"
 	tuistatus "github.com/ctlops/ctl/tui/status"
 )
 
@@ -31,7 +31,11 @@ import (
 type Options struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
-	Target func(string, targets.Options) (targets.Target, error)
+	Target func(context.Context, string, targets.Options) (targets.Target, error)
+	// Kube is a kubeconfig context's connection; Discover lists a
+	// `discover:` pattern's namespaces.
+	Kube     func(ctx context.Context, kubeContext string) (*kube.Connection, error)
+	Discover func(ctx context.Context, d config.Discovery, timeout time.Duration) ([]string, error)
 	// Executable is the ctl binary the TUI runs for s/p/d.
 	Executable func() (string, error)
 	Now        func() time.Time
@@ -51,7 +55,7 @@ var Fields = []string{"name", "target", "where", "protected", "health", "note", 
 
 // NewCmdStatus builds the command; runF replaces the run in tests.
 func NewCmdStatus(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: f.Config, Target: f.Target, Executable: os.Executable, Now: time.Now}
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Target: f.Target, Kube: f.Kube, Discover: f.Discover, Executable: os.Executable, Now: time.Now}
 	if f.Getenv != nil {
 		opts.TraceFile = f.Getenv("CTL_STATUS_TRACE")
 	}
@@ -97,11 +101,11 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	envs, err := selectEnvs(ctx, cfg, opts.Envs, opts.IO)
+	envs, err := selectEnvs(ctx, cfg, opts.Envs, opts.Discover, opts.IO)
 	if err != nil {
 		return err
 	}
-	hub, logs := Build(cfg, envs, opts.Target, opts.Now)
+	hub, logs := Build(ctx, cfg, envs, opts.Target, opts.Kube, opts.Now)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	hub.Errors = func(p string, err error) {
@@ -144,14 +148,15 @@ func Run(ctx context.Context, opts *Options) error {
 
 // selectEnvs: the named environments (discovered names resolved through
 // the patterns), or every configured and discovered one.
-func selectEnvs(ctx context.Context, cfg *config.Config, names []string, ios *iostreams.IOStreams) ([]*config.Environment, error) {
+func selectEnvs(ctx context.Context, cfg *config.Config, names []string,
+	discover func(context.Context, config.Discovery, time.Duration) ([]string, error), ios *iostreams.IOStreams) ([]*config.Environment, error) {
 	all := append([]*config.Environment{}, cfg.Environments...)
 	seen := map[string]bool{}
 	for _, e := range all {
 		seen[e.Name] = true
 	}
 	for _, d := range cfg.Discover {
-		nss, err := targets.Discover(ctx, d, 10*time.Second)
+		nss, err := discover(ctx, d, 10*time.Second)
 		if err != nil {
 			fmt.Fprintf(ios.ErrOut, "warning: discover pattern at %s: %v\n", d.Origin, err)
 			continue
@@ -189,7 +194,9 @@ func selectEnvs(ctx context.Context, cfg *config.Config, names []string, ios *io
 
 // Build wires the providers: one informer-backed watcher per kubeconfig
 // context, one prober for local and SSH environments.
-func Build(cfg *config.Config, envs []*config.Environment, target func(string, targets.Options) (targets.Target, error), now func() time.Time) (*status.Hub, tuistatus.LogsFunc) {
+func Build(ctx context.Context, cfg *config.Config, envs []*config.Environment,
+	target func(context.Context, string, targets.Options) (targets.Target, error),
+	conn func(context.Context, string) (*kube.Connection, error), now func() time.Time) (*status.Hub, tuistatus.LogsFunc) {
 	var base []status.Env
 	byCtx := map[string][]*config.Environment{}
 	var probed []*config.Environment
@@ -203,18 +210,18 @@ func Build(cfg *config.Config, envs []*config.Environment, target func(string, t
 		}
 	}
 	var providers []status.Provider
-	watchers := map[string]*watch.Watcher{}
+	watchers := map[string]*kubewatch.Watcher{}
 	var broken []status.Env
 	for _, ctxName := range cmdutil.SortedKeys(byCtx) {
 		es := byCtx[ctxName]
-		cl, err := kube.SharedCluster(ctxName)
-		var w *watch.Watcher
+		cl, err := conn(ctx, ctxName)
+		var w *kubewatch.Watcher
 		if err == nil {
-			specs := make([]watch.EnvSpec, 0, len(es))
+			specs := make([]kubewatch.EnvSpec, 0, len(es))
 			for _, e := range es {
-				specs = append(specs, watch.EnvSpec{Name: e.Name, Namespace: kube.EnvNamespace(e.Namespace, e.Name, cl.Namespace), Protected: e.Protected, Components: e.Components})
+				specs = append(specs, kubewatch.EnvSpec{Name: e.Name, Namespace: kube.EnvNamespace(e.Namespace, e.Name, cl.Namespace), Protected: e.Protected, Components: e.Components})
 			}
-			w, err = watch.New(watch.Options{Cluster: cl, App: cfg.App, Envs: specs, Now: now})
+			w, err = kubewatch.New(kubewatch.Options{Conn: cl, App: cfg.App, Envs: specs, Now: now})
 		}
 		if err != nil {
 			for _, e := range es {
@@ -231,7 +238,9 @@ func Build(cfg *config.Config, envs []*config.Environment, target func(string, t
 	}
 	if len(probed) > 0 {
 		providers = append(providers, &status.Probes{Envs: probed, Now: now,
-			Target: func(name string) (targets.Target, error) { return target(name, targets.Options{}) }})
+			Target: func(ctx context.Context, name string) (targets.Target, error) {
+				return target(ctx, name, targets.Options{})
+			}})
 	}
 	hub := status.NewHub(base, providers...)
 	hub.Now = now

@@ -3,10 +3,8 @@ package status_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -16,35 +14,6 @@ import (
 	"github.com/ctlops/ctl/internal/sandbox"
 	"github.com/ctlops/ctl/internal/testenv"
 )
-
-var (
-	fullOnce sync.Once
-	fullPath string
-	fullErr  error
-	fullOut  []byte
-)
-
-// ctlFull builds ctl-full (the whole command tree, which `ctl status`
-// runs) once per test binary.
-func ctlFull(t *testing.T) string {
-	t.Helper()
-	fullOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ctl-full-")
-		if err != nil {
-			fullErr = err
-			return
-		}
-		fullPath = filepath.Join(dir, "ctl-full")
-		cmd := exec.Command("go", "build", "-o", fullPath, "./cmd/ctl-full")
-		cmd.Dir = testenv.RepoRoot(t)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		fullOut, fullErr = cmd.CombinedOutput()
-	})
-	if fullErr != nil {
-		t.Fatalf("building ctl-full: %v\n%s", fullErr, fullOut)
-	}
-	return fullPath
-}
 
 // The full-screen view on a real terminal (tmux) against the sandbox:
 // rows appear and follow the cluster; enter opens the detail; s suspends
@@ -62,7 +31,7 @@ func TestTmuxStatusSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "LANG=C.UTF-8", "KUBECONFIG=" + sb.Kubeconfig}
-	m := testenv.StartTmux(t, dir, env, 150, 30, ctlFull(t), "status")
+	m := testenv.StartTmux(t, dir, env, 150, 30, testenv.Ctl(t), "status")
 	m.WaitForText("web 2/2 worker 1/1")
 
 	c := sb.Client

@@ -41,7 +41,3 @@ func short(c string) string {
 	}
 	return c
 }
-
-// FrontVersionEnv carries ctl's version line to ctl-full when ctl hands a
-// command over; ctl-full warns when it differs from its own.
-const FrontVersionEnv = "CTL_FRONT_VERSION"

@@ -1,12 +1,11 @@
 // Package prompter is ctl's only way to ask the user something. The
-// production implementation (package huhprompt) uses charm.land/huh/v2;
+// production implementation (package huhprompt, passed to the Factory by
+// main) uses charm.land/huh/v2;
 // tests use a stub that fails on any question it does not expect.
 package prompter
 
 import (
 	"fmt"
-
-	"github.com/ctlops/ctl/internal/iostreams"
 )
 
 // Prompter asks questions.
@@ -24,29 +23,18 @@ type Selector interface {
 	Select(prompt string, options []string, def int) (int, error)
 }
 
-// New returns the production prompter (huh, drawing on stderr) when the
-// binary links it (internal/prompter/huhprompt registers itself), and
-// otherwise one that refuses every question.
-func New(ios *iostreams.IOStreams) Prompter {
-	if factory != nil {
-		return factory(ios)
-	}
-	return unlinked{}
+// Refusing refuses every question: the prompter of a Factory that was
+// given none.
+type Refusing struct{}
+
+// Confirm implements Prompter.
+func (Refusing) Confirm(prompt string, _ bool) (bool, error) {
+	return false, fmt.Errorf("cannot ask %q: no prompter", prompt)
 }
 
-var factory func(*iostreams.IOStreams) Prompter
-
-// Register installs the production prompter; called from an init.
-func Register(f func(*iostreams.IOStreams) Prompter) { factory = f }
-
-type unlinked struct{}
-
-func (unlinked) Confirm(prompt string, _ bool) (bool, error) {
-	return false, fmt.Errorf("cannot ask %q: no prompter in this binary", prompt)
-}
-
-func (unlinked) Input(prompt, _ string) (string, error) {
-	return "", fmt.Errorf("cannot ask %q: no prompter in this binary", prompt)
+// Input implements Prompter.
+func (Refusing) Input(prompt, _ string) (string, error) {
+	return "", fmt.Errorf("cannot ask %q: no prompter", prompt)
 }
 
 // NoSuchPromptError is returned by test stubs for an unexpected question.

@@ -92,22 +92,19 @@ var (
 	buildOut  []byte
 )
 
-// BinDirEnv names a directory holding ctl and ctl-full already built from
-// this tree (scripts/test.sh builds them once for every test package).
+// BinDirEnv names a directory holding ctl already built from this tree
+// (scripts/test.sh builds it once for every test package).
 const BinDirEnv = "CTL_TEST_BIN_DIR"
 
-// Ctl returns the path of ctl (the start-up front) with ctl-full next to
-// it: the ones in $CTL_TEST_BIN_DIR, or else built once per test binary
-// into a temp dir.
+// Ctl returns the path of the ctl binary: the one in $CTL_TEST_BIN_DIR, or
+// else built once per test binary into a temp dir.
 func Ctl(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		if dir := os.Getenv(BinDirEnv); dir != "" {
 			buildPath = filepath.Join(dir, "ctl")
-			for _, b := range []string{buildPath, filepath.Join(dir, "ctl-full")} {
-				if _, err := os.Stat(b); err != nil {
-					buildErr = fmt.Errorf("$%s: %w", BinDirEnv, err)
-				}
+			if _, err := os.Stat(buildPath); err != nil {
+				buildErr = fmt.Errorf("$%s: %w", BinDirEnv, err)
 			}
 			return
 		}
@@ -117,7 +114,7 @@ func Ctl(t testing.TB) string {
 			return
 		}
 		buildPath = filepath.Join(dir, "ctl")
-		cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/ctl", "./cmd/ctl-full")
+		cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/ctl")
 		cmd.Dir = RepoRoot(t)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		buildOut, buildErr = cmd.CombinedOutput()

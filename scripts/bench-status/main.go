@@ -14,7 +14,7 @@
 // pods are created bound to the KWOK node (which makes them Ready), so the
 // controllers and scheduler of the shared sandbox stay out of it.
 //
-//	go run ./scripts/bench-status -ctl-full bin/ctl-full -n 500
+//	go run ./scripts/bench-status -ctl bin/ctl -n 1000
 package main
 
 import (
@@ -48,8 +48,8 @@ import (
 )
 
 var (
-	n        = flag.Int("n", 500, "environments (namespaces)")
-	ctlFull  = flag.String("ctl-full", "bin/ctl-full", "the ctl-full binary")
+	n        = flag.Int("n", 1000, "environments (namespaces)")
+	ctlBin   = flag.String("ctl", "bin/ctl", "the ctl binary")
 	idle     = flag.Duration("idle", 10*time.Second, "idle CPU measurement window")
 	changes  = flag.Int("changes", 5, "change-visible samples")
 	workers  = flag.Int("workers", 16, "concurrent API writes while setting up")
@@ -60,10 +60,10 @@ var (
 
 func main() {
 	flag.Parse()
-	if abs, err := filepath.Abs(*ctlFull); err == nil {
-		*ctlFull = abs
+	if abs, err := filepath.Abs(*ctlBin); err == nil {
+		*ctlBin = abs
 	}
-	if _, err := os.Stat(*ctlFull); err != nil {
+	if _, err := os.Stat(*ctlBin); err != nil {
 		fail("%v (make build)", err)
 	}
 	sb, err := sandbox.Load(os.LookupEnv)
@@ -134,7 +134,7 @@ func main() {
 		return
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	fmt.Printf("\nctl status, %d environments (%d pods, %d Deployments), %s\n", *n, *n*6, *n*3, *ctlFull)
+	fmt.Printf("\nctl status, %d environments (%d pods, %d Deployments), %s\n", *n, *n*6, *n*3, *ctlBin)
 	row := func(what, got, budget string, ok bool) {
 		mark := "ok"
 		if !ok {
@@ -289,11 +289,11 @@ func waitDeploymentsObserved(ctx context.Context, c kubernetes.Interface, app st
 	}
 }
 
-// measureTUI runs `ctl-full status` on a pty: first complete frame (from
+// measureTUI runs `ctl status` on a pty: first complete frame (from
 // the view's trace), then RSS and idle CPU; then quits with q.
 func measureTUI(ctx context.Context, dir string, env []string) (frame time.Duration, rssMB, hwmMB, cpuPct float64, err error) {
 	trace := filepath.Join(dir, "trace")
-	cmd := exec.CommandContext(ctx, *ctlFull, "status")
+	cmd := exec.CommandContext(ctx, *ctlBin, "status")
 	cmd.Dir = dir
 	cmd.Env = append(env, "CTL_STATUS_TRACE="+trace)
 	t0 := time.Now()
@@ -373,10 +373,10 @@ type line struct {
 	} `json:"env"`
 }
 
-// measureChanges runs `ctl-full status --watch` and scales web in some
+// measureChanges runs `ctl status --watch` and scales web in some
 // namespaces, timing each until its line arrives.
 func measureChanges(ctx context.Context, c kubernetes.Interface, dir string, env, names []string) (lat []time.Duration, first time.Duration, cpuPct float64, idleLines int, err error) {
-	cmd := exec.CommandContext(ctx, *ctlFull, "status", "--watch")
+	cmd := exec.CommandContext(ctx, *ctlBin, "status", "--watch")
 	cmd.Dir = dir
 	cmd.Env = env
 	cmd.Stderr = os.Stderr

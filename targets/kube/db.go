@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,9 +16,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/util/httpstream"
-	"k8s.io/client-go/tools/portforward"
-	"k8s.io/client-go/transport/spdy"
 	"k8s.io/klog/v2"
 
 	"github.com/ctlops/ctl/internal/exitcode"
@@ -80,22 +75,22 @@ func (t *Target) credentials(ctx context.Context) (*targets.DB, error) {
 }
 
 func (t *Target) getSecret(ctx context.Context, name string) (*corev1.Secret, error) {
-	actx, cancel := t.cluster.apiCtx(ctx)
+	actx, cancel := t.conn.APIContext(ctx)
 	defer cancel()
 	s := &corev1.Secret{}
-	err := t.cluster.core.Get().Namespace(t.namespace).Resource("secrets").Name(name).Do(actx).Into(s)
+	err := t.conn.Core.Get().Namespace(t.namespace).Resource("secrets").Name(name).Do(actx).Into(s)
 	if apierrors.IsNotFound(err) {
 		return nil, exitcode.WithHint(fmt.Errorf("secret %q not found in namespace %q", name, t.namespace), "check database.secret in ctl.yaml")
 	}
-	return s, t.cluster.classify(err, "get", "secrets", t.namespace)
+	return s, t.conn.Classify(err, "get", "secrets", t.namespace)
 }
 
 func (t *Target) getConfigMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
-	actx, cancel := t.cluster.apiCtx(ctx)
+	actx, cancel := t.conn.APIContext(ctx)
 	defer cancel()
 	cm := &corev1.ConfigMap{}
-	err := t.cluster.core.Get().Namespace(t.namespace).Resource("configmaps").Name(name).Do(actx).Into(cm)
-	return cm, t.cluster.classify(err, "get", "configmaps", t.namespace)
+	err := t.conn.Core.Get().Namespace(t.namespace).Resource("configmaps").Name(name).Do(actx).Into(cm)
+	return cm, t.conn.Classify(err, "get", "configmaps", t.namespace)
 }
 
 // fromSecret reads url (or host/port/user/password/name) keys.
@@ -281,30 +276,30 @@ func (t *Target) databasePod(ctx context.Context, db *targets.DB) (*corev1.Pod, 
 	if svcName == "" {
 		svcName = strings.Split(db.Host, ".")[0] // postgres, postgres.ns.svc.cluster.local
 	}
-	actx, cancel := t.cluster.apiCtx(ctx)
+	actx, cancel := t.conn.APIContext(ctx)
 	defer cancel()
 	svc := &corev1.Service{}
-	err := t.cluster.core.Get().Namespace(t.namespace).Resource("services").Name(svcName).Do(actx).Into(svc)
+	err := t.conn.Core.Get().Namespace(t.namespace).Resource("services").Name(svcName).Do(actx).Into(svc)
 	if apierrors.IsNotFound(err) {
 		// Maybe a pod name.
 		pod := &corev1.Pod{}
-		if perr := t.cluster.core.Get().Namespace(t.namespace).Resource("pods").Name(svcName).Do(actx).Into(pod); perr == nil {
+		if perr := t.conn.Core.Get().Namespace(t.namespace).Resource("pods").Name(svcName).Do(actx).Into(pod); perr == nil {
 			return pod, db.Port, nil
 		}
 		return nil, 0, exitcode.WithHint(fmt.Errorf("no Service or pod %q in namespace %q to reach the database host %q through", svcName, t.namespace, db.Host),
 			"set database.service (a Service or pod to port-forward to) or database.host (reachable directly) in ctl.yaml")
 	}
 	if err != nil {
-		return nil, 0, t.cluster.classify(err, "get", "services", t.namespace)
+		return nil, 0, t.conn.Classify(err, "get", "services", t.namespace)
 	}
 	if len(svc.Spec.Selector) == 0 {
 		return nil, 0, fmt.Errorf("service %s/%s has no selector: ctl cannot find a pod behind it", t.namespace, svcName)
 	}
 	list := &corev1.PodList{}
-	err = t.cluster.core.Get().Namespace(t.namespace).Resource("pods").
-		VersionedParams(&metav1.ListOptions{LabelSelector: labels.SelectorFromSet(svc.Spec.Selector).String()}, paramCodec).Do(actx).Into(list)
+	err = t.conn.Core.Get().Namespace(t.namespace).Resource("pods").
+		VersionedParams(&metav1.ListOptions{LabelSelector: labels.SelectorFromSet(svc.Spec.Selector).String()}, ParameterCodec).Do(actx).Into(list)
 	if err != nil {
-		return nil, 0, t.cluster.classify(err, "list", "pods", t.namespace)
+		return nil, 0, t.conn.Classify(err, "list", "pods", t.namespace)
 	}
 	var pod *corev1.Pod
 	for i := range list.Items {
@@ -375,7 +370,7 @@ func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunne
 	local := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	tu := &tunnel{localPort: local, stop: make(chan struct{}), done: make(chan struct{})}
-	u := t.cluster.core.Post().Namespace(pod.Namespace).Resource("pods").Name(pod.Name).SubResource("portforward").URL()
+	u := t.conn.PortForwardURL(pod.Namespace, pod.Name)
 	first := make(chan error, 1)
 	go func() {
 		defer close(tu.done)
@@ -385,24 +380,20 @@ func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunne
 		attempt, established := 0, false
 		for {
 			ready := make(chan struct{})
-			dialer, err := t.dialer(u)
-			var pf *portforward.PortForwarder
-			if err == nil {
-				pf, err = portforward.NewOnAddresses(dialer, []string{"127.0.0.1"}, []string{fmt.Sprintf("%d:%d", local, port)}, tu.stop, ready, io.Discard, io.Discard)
-			}
-			if err == nil {
-				errc := make(chan error, 1)
-				go func() { errc <- pf.ForwardPorts() }()
-				select {
-				case <-ready:
-					if !established {
-						established = true
-						first <- nil
-					}
-					attempt = 0
-					err = <-errc
-				case err = <-errc:
+			errc := make(chan error, 1)
+			go func() {
+				errc <- t.conn.Forwarder.Forward(t.conn.Config, u, []string{"127.0.0.1"}, []string{fmt.Sprintf("%d:%d", local, port)}, tu.stop, ready)
+			}()
+			var err error
+			select {
+			case <-ready:
+				if !established {
+					established = true
+					first <- nil
 				}
+				attempt = 0
+				err = <-errc
+			case err = <-errc:
 			}
 			select {
 			case <-tu.stop:
@@ -423,34 +414,14 @@ func (t *Target) forward(ctx context.Context, pod *corev1.Pod, port int) (*tunne
 	select {
 	case err := <-first:
 		if err != nil {
-			if ok, cerr := t.cluster.can(ctx, "create", "pods", "portforward", pod.Namespace); cerr == nil && !ok {
-				return nil, &ForbiddenError{Verb: "create", Resource: "pods/portforward", Namespace: pod.Namespace, Context: t.cluster.context, Err: err}
+			if ok, cerr := t.conn.Can(ctx, "create", "pods", "portforward", pod.Namespace); cerr == nil && !ok {
+				return nil, &ForbiddenError{Verb: "create", Resource: "pods/portforward", Namespace: pod.Namespace, Context: t.conn.Context, Err: err}
 			}
-			return nil, fmt.Errorf("port-forward to pod %s/%s:%d: %w", pod.Namespace, pod.Name, port, t.cluster.classify(err, "create", "pods/portforward", pod.Namespace))
+			return nil, fmt.Errorf("port-forward to pod %s/%s:%d: %w", pod.Namespace, pod.Name, port, t.conn.Classify(err, "create", "pods/portforward", pod.Namespace))
 		}
 		return tu, nil
-	case <-time.After(t.cluster.timeout):
+	case <-time.After(t.conn.Timeout):
 		_ = tu.Close()
-		return nil, &UnreachableError{Context: t.cluster.context, Server: t.cluster.server, Err: errors.New("port-forward did not become ready within the timeout")}
+		return nil, &UnreachableError{Context: t.conn.Context, Server: t.conn.Server, Err: errors.New("port-forward did not become ready within the timeout")}
 	}
-}
-
-// dialer speaks WebSocket-tunnelled SPDY and falls back to plain SPDY.
-func (t *Target) dialer(u interface{ String() string }) (httpstream.Dialer, error) {
-	rt, up, err := spdy.RoundTripperFor(t.cluster.config)
-	if err != nil {
-		return nil, err
-	}
-	parsed, err := parseURL(u.String())
-	if err != nil {
-		return nil, err
-	}
-	spdyDialer := spdy.NewDialer(up, &http.Client{Transport: rt}, "POST", parsed)
-	ws, err := portforward.NewSPDYOverWebsocketDialer(parsed, t.cluster.config)
-	if err != nil {
-		return spdyDialer, nil
-	}
-	return portforward.NewFallbackDialer(ws, spdyDialer, func(err error) bool {
-		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
-	}), nil
 }

@@ -18,10 +18,10 @@ func (t *Target) RecordEvent(ctx context.Context, ev targets.SessionEvent) error
 	if t.pod == "" {
 		return nil
 	}
-	ctx, cancel := t.cluster.apiCtx(ctx)
+	ctx, cancel := t.conn.APIContext(ctx)
 	defer cancel()
 	pod := &corev1.Pod{}
-	if err := t.cluster.core.Get().Namespace(t.namespace).Resource("pods").Name(t.pod).Do(ctx).Into(pod); err != nil {
+	if err := t.conn.Core.Get().Namespace(t.namespace).Resource("pods").Name(t.pod).Do(ctx).Into(pod); err != nil {
 		return err
 	}
 	host, _ := os.Hostname()
@@ -39,5 +39,5 @@ func (t *Target) RecordEvent(ctx context.Context, ev targets.SessionEvent) error
 		FirstTimestamp: now, LastTimestamp: now, Count: 1,
 		ReportingController: "ctlops.dev/ctl", ReportingInstance: host,
 	}
-	return t.cluster.core.Post().Namespace(t.namespace).Resource("events").Body(e).Do(ctx).Error()
+	return t.conn.Core.Post().Namespace(t.namespace).Resource("events").Body(e).Do(ctx).Error()
 }

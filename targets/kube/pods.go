@@ -54,18 +54,18 @@ func isReady(p *corev1.Pod) bool {
 // choosePod lists the component's pods (one API call) and picks the
 // newest Ready one, deterministically (creation time, then name).
 func (t *Target) choosePod(ctx context.Context) (*corev1.Pod, error) {
-	c := t.cluster
+	c := t.conn
 	if t.opts.Pod != "" {
-		actx, cancel := c.apiCtx(ctx)
+		actx, cancel := c.APIContext(ctx)
 		defer cancel()
 		pod := &corev1.Pod{}
-		err := c.core.Get().Namespace(t.namespace).Resource("pods").Name(t.opts.Pod).Do(actx).Into(pod)
+		err := c.Core.Get().Namespace(t.namespace).Resource("pods").Name(t.opts.Pod).Do(actx).Into(pod)
 		if apierrors.IsNotFound(err) {
-			return nil, &PodError{Msg: fmt.Sprintf("pod %q not found in namespace %q (context %q)", t.opts.Pod, t.namespace, c.context),
+			return nil, &PodError{Msg: fmt.Sprintf("pod %q not found in namespace %q (context %q)", t.opts.Pod, t.namespace, c.Context),
 				hint: "list them: kubectl get pods -n " + t.namespace}
 		}
 		if err != nil {
-			return nil, c.classify(err, "get", "pods", t.namespace)
+			return nil, c.Classify(err, "get", "pods", t.namespace)
 		}
 		if !isReady(pod) {
 			return nil, &PodError{Msg: fmt.Sprintf("pod %q is not ready (phase %s)", pod.Name, pod.Status.Phase)}
@@ -73,13 +73,13 @@ func (t *Target) choosePod(ctx context.Context) (*corev1.Pod, error) {
 		return pod, nil
 	}
 	comp, selector := t.component()
-	actx, cancel := c.apiCtx(ctx)
+	actx, cancel := c.APIContext(ctx)
 	defer cancel()
 	list := &corev1.PodList{}
-	err := c.core.Get().Namespace(t.namespace).Resource("pods").
-		VersionedParams(&metav1.ListOptions{LabelSelector: selector}, paramCodec).Do(actx).Into(list)
+	err := c.Core.Get().Namespace(t.namespace).Resource("pods").
+		VersionedParams(&metav1.ListOptions{LabelSelector: selector}, ParameterCodec).Do(actx).Into(list)
 	if err != nil {
-		return nil, c.classify(err, "list", "pods", t.namespace)
+		return nil, c.Classify(err, "list", "pods", t.namespace)
 	}
 	if len(list.Items) == 0 {
 		return nil, t.noPods(ctx, comp, selector)
@@ -144,12 +144,12 @@ func podState(p *corev1.Pod) string {
 }
 
 func (t *Target) noPods(ctx context.Context, comp, selector string) error {
-	c := t.cluster
-	actx, cancel := c.apiCtx(ctx)
+	c := t.conn
+	actx, cancel := c.APIContext(ctx)
 	defer cancel()
-	err := c.core.Get().Resource("namespaces").Name(t.namespace).Do(actx).Into(&corev1.Namespace{})
+	err := c.Core.Get().Resource("namespaces").Name(t.namespace).Do(actx).Into(&corev1.Namespace{})
 	if apierrors.IsNotFound(err) {
-		return &PodError{Msg: fmt.Sprintf("namespace %q does not exist in context %q", t.namespace, c.context),
+		return &PodError{Msg: fmt.Sprintf("namespace %q does not exist in context %q", t.namespace, c.Context),
 			hint: "check namespace: for environment " + t.env.Name + " in ctl.yaml (kubectl get ns)"}
 	}
 	return &PodError{Msg: fmt.Sprintf("no pod of component %q in namespace %q (selector %s)", comp, t.namespace, selector),

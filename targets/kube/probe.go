@@ -7,11 +7,9 @@ package kube
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -26,10 +24,10 @@ import (
 )
 
 // Context is the kubeconfig context the target uses.
-func (t *Target) Context() string { return t.cluster.context }
+func (t *Target) Context() string { return t.conn.Context }
 
 // Server is the API server's URL.
-func (t *Target) Server() string { return t.cluster.server }
+func (t *Target) Server() string { return t.conn.Server }
 
 // ServerInfo is what GET /version says, and when the server said it.
 type ServerInfo struct {
@@ -44,21 +42,21 @@ type ServerInfo struct {
 // every authenticated and most anonymous clients may read). An error is
 // classified: UnreachableError, or a credentials error with a hint.
 func (t *Target) ServerVersion(ctx context.Context) (*ServerInfo, error) {
-	c := t.cluster
-	ctx, cancel := c.apiCtx(ctx)
+	c := t.conn
+	ctx, cancel := c.APIContext(ctx)
 	defer cancel()
-	hc, err := rest.HTTPClientFor(c.config)
+	hc, err := rest.HTTPClientFor(c.Config)
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(c.config.Host, "/")+"/version", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(c.Config.Host, "/")+"/version", nil)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, c.classify(err, "get", "/version", "")
+		return nil, c.Classify(err, "get", "/version", "")
 	}
 	defer resp.Body.Close()
 	end := time.Now()
@@ -67,10 +65,10 @@ func (t *Target) ServerVersion(ctx context.Context) (*ServerInfo, error) {
 		info.Date = d
 	}
 	if resp.StatusCode == http.StatusUnauthorized {
-		return nil, c.classify(apierrors.NewUnauthorized("401 from /version"), "get", "/version", "")
+		return nil, c.Classify(apierrors.NewUnauthorized("401 from /version"), "get", "/version", "")
 	}
 	if resp.StatusCode != http.StatusOK {
-		return info, fmt.Errorf("GET /version on %s: %s", c.server, resp.Status)
+		return info, fmt.Errorf("GET /version on %s: %s", c.Server, resp.Status)
 	}
 	var v struct {
 		GitVersion string `json:"gitVersion"`
@@ -78,7 +76,7 @@ func (t *Target) ServerVersion(ctx context.Context) (*ServerInfo, error) {
 		Minor      string `json:"minor"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
-		return info, fmt.Errorf("GET /version on %s: %w", c.server, err)
+		return info, fmt.Errorf("GET /version on %s: %w", c.Server, err)
 	}
 	info.GitVersion, info.Major, info.Minor = v.GitVersion, v.Major, strings.TrimSuffix(v.Minor, "+")
 	return info, nil
@@ -88,15 +86,15 @@ func (t *Target) ServerVersion(ctx context.Context) (*ServerInfo, error) {
 // who may not get namespaces get (true, ForbiddenError): the caller
 // decides how much that matters.
 func (t *Target) NamespaceExists(ctx context.Context) (bool, error) {
-	c := t.cluster
-	actx, cancel := c.apiCtx(ctx)
+	c := t.conn
+	actx, cancel := c.APIContext(ctx)
 	defer cancel()
-	err := c.core.Get().Resource("namespaces").Name(t.namespace).Do(actx).Into(&corev1.Namespace{})
+	err := c.Core.Get().Resource("namespaces").Name(t.namespace).Do(actx).Into(&corev1.Namespace{})
 	if apierrors.IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {
-		return apierrors.IsForbidden(err), c.classify(err, "get", "namespaces", "")
+		return apierrors.IsForbidden(err), c.Classify(err, "get", "namespaces", "")
 	}
 	return true, nil
 }
@@ -115,9 +113,9 @@ func (t *Target) ChoosePod(ctx context.Context) (pod, component string, err erro
 // Can asks the API server (SelfSubjectAccessReview) whether the
 // credentials may verb resource[/subresource] in the target's namespace.
 func (t *Target) Can(ctx context.Context, verb, resource, subresource string) (bool, error) {
-	ok, err := t.cluster.can(ctx, verb, resource, subresource, t.namespace)
+	ok, err := t.conn.Can(ctx, verb, resource, subresource, t.namespace)
 	if err != nil {
-		return false, t.cluster.classify(err, "create", "selfsubjectaccessreviews", "")
+		return false, t.conn.Classify(err, "create", "selfsubjectaccessreviews", "")
 	}
 	return ok, nil
 }
@@ -133,15 +131,9 @@ type Kubeconfig struct {
 }
 
 // LoadKubeconfig reads the kubeconfig with client-go's loading rules
-// (KUBECONFIG, then ~/.kube/config); no network.
-func LoadKubeconfig() (*Kubeconfig, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if os.Getenv(clientcmd.RecommendedConfigPathEnvVar) == "" {
-		// client-go computes ~/.kube/config once, at start-up; read $HOME now.
-		if home := os.Getenv("HOME"); home != "" {
-			rules.Precedence = []string{filepath.Join(home, clientcmd.RecommendedHomeDir, clientcmd.RecommendedFileName)}
-		}
-	}
+// (KUBECONFIG, then ~/.kube/config), both read through getenv; no network.
+func LoadKubeconfig(getenv func(string) string) (*Kubeconfig, error) {
+	rules := loadingRules(getenv)
 	cfg, err := rules.Load()
 	if err != nil {
 		return nil, fmt.Errorf("reading kubeconfig: %w", err)
@@ -250,10 +242,4 @@ func writeKubeconfig(file string, cfg *clientcmdapi.Config) error {
 		return err
 	}
 	return atomicfile.Write(file, b, 0o600)
-}
-
-// IsUnreachable reports whether err says the API server did not answer.
-func IsUnreachable(err error) bool {
-	var ue *UnreachableError
-	return errors.As(err, &ue)
 }

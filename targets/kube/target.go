@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/httpstream"
-	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/remotecommand"
 	utilexec "k8s.io/client-go/util/exec"
 
@@ -23,7 +20,8 @@ import (
 type Deps struct {
 	// App is the configuration's app name (default selectors use it).
 	App string
-	// Timeout bounds every API call (not the sessions).
+	// Timeout bounds every API call (not the sessions); the connection's
+	// when zero.
 	Timeout time.Duration
 	// Opts are the per-invocation overrides (--component, --pod, -c).
 	Opts targets.Options
@@ -34,7 +32,7 @@ type Target struct {
 	env       *config.Environment
 	app       string
 	opts      targets.Options
-	cluster   *cluster
+	conn      *Connection
 	namespace string
 
 	// the last session's placement
@@ -46,24 +44,15 @@ var (
 	_ targets.Described = (*Target)(nil)
 )
 
-// New reads the kubeconfig for the environment's context; no network.
-func New(env *config.Environment, deps Deps) (*Target, error) {
-	if deps.Timeout == 0 {
-		deps.Timeout = 5 * time.Second
-	}
-	c, err := loadCluster(env.Context, deps.Timeout)
-	if err != nil {
-		return nil, fmt.Errorf("environment %q: %w", env.Name, err)
-	}
-	ns := strings.ReplaceAll(env.Namespace, "{env}", env.Name)
-	if ns == "" {
-		ns = c.namespace
-	}
-	if ns == "" {
-		ns = "default"
-	}
-	return &Target{env: env, app: deps.App, opts: deps.Opts, cluster: c, namespace: ns}, nil
+// New is the target of env over conn (its context's connection); no
+// network.
+func New(env *config.Environment, conn *Connection, deps Deps) *Target {
+	conn = conn.WithTimeout(deps.Timeout)
+	return &Target{env: env, app: deps.App, opts: deps.Opts, conn: conn, namespace: EnvNamespace(env.Namespace, env.Name, conn.Namespace)}
 }
+
+// Connection is the connection the target talks through.
+func (t *Target) Connection() *Connection { return t.conn }
 
 // Env returns the configuration.
 func (t *Target) Env() *config.Environment { return t.env }
@@ -73,7 +62,7 @@ func (t *Target) Namespace() string { return t.namespace }
 
 // Where says where sessions run.
 func (t *Target) Where() string {
-	w := t.cluster.context + "/" + t.namespace
+	w := t.conn.Context + "/" + t.namespace
 	if t.pod != "" {
 		w += "/" + t.pod
 		if t.container != "" {
@@ -85,7 +74,7 @@ func (t *Target) Where() string {
 
 // Placement is where the last session ran.
 func (t *Target) Placement() (string, string, string, string) {
-	return t.cluster.context, t.namespace, t.pod, t.container
+	return t.conn.Context, t.namespace, t.pod, t.container
 }
 
 // ShellArgv is bash when the image has it, else sh.
@@ -110,8 +99,8 @@ func (t *Target) Settings() []targets.Setting {
 	det := config.Origin{Kind: config.SourceDetected}
 	comp, sel := t.component()
 	return []targets.Setting{
-		{Key: "context", Value: t.cluster.context, Origin: det},
-		{Key: "server", Value: t.cluster.server, Origin: det},
+		{Key: "context", Value: t.conn.Context, Origin: det},
+		{Key: "server", Value: t.conn.Server, Origin: det},
 		{Key: "namespace", Value: t.namespace, Origin: det},
 		{Key: "component", Value: comp + " (" + sel + ")", Origin: det},
 	}
@@ -144,17 +133,13 @@ func (t *Target) exec(ctx context.Context, pod *corev1.Pod, container string, ar
 	if s.NoStdin {
 		stdin = nil
 	}
-	req := t.cluster.core.Post().Namespace(pod.Namespace).Resource("pods").Name(pod.Name).SubResource("exec").
-		VersionedParams(&corev1.PodExecOptions{
-			Container: container, Command: argv,
-			Stdin: stdin != nil, Stdout: true, Stderr: tty == nil, TTY: tty != nil,
-		}, paramCodec)
-	exe, err := newExecutor(t.cluster.config, req.URL())
-	if err != nil {
-		return 0, err
-	}
+	u := t.conn.ExecURL(pod.Namespace, pod.Name, &corev1.PodExecOptions{
+		Container: container, Command: argv,
+		Stdin: stdin != nil, Stdout: true, Stderr: tty == nil, TTY: tty != nil,
+	})
 	opts := remotecommand.StreamOptions{Stdin: stdin, Stdout: s.Stdout, Stderr: s.Stderr, Tty: tty != nil}
-	run := func() error { return exe.StreamWithContext(ctx, opts) }
+	var err error
+	run := func() error { return t.conn.Executor.Execute(ctx, t.conn.Config, u, opts) }
 	if tty != nil {
 		opts.Stderr = nil // a TTY merges the streams
 		stop := make(chan struct{})
@@ -179,23 +164,8 @@ func (t *Target) execError(ctx context.Context, pod *corev1.Pod, err error) erro
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if ok, cerr := t.cluster.can(context.WithoutCancel(ctx), "create", "pods", "exec", pod.Namespace); cerr == nil && !ok {
-		return &ForbiddenError{Verb: "create", Resource: "pods/exec", Namespace: pod.Namespace, Context: t.cluster.context, Err: err}
+	if ok, cerr := t.conn.Can(context.WithoutCancel(ctx), "create", "pods", "exec", pod.Namespace); cerr == nil && !ok {
+		return &ForbiddenError{Verb: "create", Resource: "pods/exec", Namespace: pod.Namespace, Context: t.conn.Context, Err: err}
 	}
-	return fmt.Errorf("exec in pod %s/%s: %w", pod.Namespace, pod.Name, t.cluster.classify(err, "create", "pods/exec", pod.Namespace))
-}
-
-// newExecutor speaks WebSocket and falls back to SPDY, as kubectl does.
-func newExecutor(cfg *rest.Config, u *url.URL) (remotecommand.Executor, error) {
-	ws, err := remotecommand.NewWebSocketExecutor(cfg, "GET", u.String())
-	if err != nil {
-		return nil, err
-	}
-	spdy, err := remotecommand.NewSPDYExecutor(cfg, "POST", u)
-	if err != nil {
-		return nil, err
-	}
-	return remotecommand.NewFallbackExecutor(ws, spdy, func(err error) bool {
-		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
-	})
+	return fmt.Errorf("exec in pod %s/%s: %w", pod.Namespace, pod.Name, t.conn.Classify(err, "create", "pods/exec", pod.Namespace))
 }

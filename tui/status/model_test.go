@@ -48,7 +48,7 @@ func fixture() status.Snapshot {
 
 func newModel(t *testing.T) Model {
 	t.Helper()
-	m := New(Options{Now: func() time.Time { return clock }, Executable: func() (string, error) { return "/usr/bin/ctl-full", nil }})
+	m := New(Options{Now: func() time.Time { return clock }, Executable: func() (string, error) { return "/usr/bin/ctl", nil }})
 	return step(t, m, tea.WindowSizeMsg{Width: 120, Height: 20}, snapshotMsg(fixture()))
 }
 

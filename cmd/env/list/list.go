@@ -3,7 +3,6 @@ package list
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,14 +13,15 @@ import (
 	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/tableprinter"
-	"github.com/ctlops/ctl/targets"
 	"github.com/ctlops/ctl/targets/local"
 )
 
 // Options are the inputs of `ctl env list`.
 type Options struct {
-	IO       *iostreams.IOStreams
-	Config   func() (*config.Config, error)
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+	// Discover lists the namespaces of a `discover:` pattern.
+	Discover func(ctx context.Context, d config.Discovery, timeout time.Duration) ([]string, error)
 	Cwd      func() (string, error)
 	Exporter cmdutil.Exporter
 }
@@ -31,7 +31,7 @@ var Fields = []string{"name", "target", "location", "protected", "description", 
 
 // NewCmdList builds the command; runF replaces the run in tests.
 func NewCmdList(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: f.Config, Cwd: f.Cwd}
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Cwd: f.Cwd, Discover: f.Discover}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -44,7 +44,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			if runF != nil {
 				return runF(opts)
 			}
-			return Run(opts)
+			return Run(cmd.Context(), opts)
 		},
 	}
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter, Fields)
@@ -108,19 +108,19 @@ func Location(e *config.Environment, cwd, teamFile string) string {
 // discoveredRows lists the environments of `discover:` patterns (network:
 // only when the configuration has such patterns). A pattern that cannot
 // be listed is a warning, not a failure of the listing.
-func discoveredRows(cfg *config.Config, io *iostreams.IOStreams) ([]Row, error) {
+func discoveredRows(ctx context.Context, opts *Options, cfg *config.Config) ([]Row, error) {
 	var rows []Row
 	seen := map[string]bool{}
 	for _, n := range cfg.Names() {
 		seen[n] = true
 	}
 	for _, d := range cfg.Discover {
-		names, err := targets.Discover(context.Background(), d, 5*time.Second)
-		if errors.Is(err, targets.ErrNotLinked) {
-			return nil, err
+		names, err := opts.Discover(ctx, d, 5*time.Second)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
 		if err != nil {
-			fmt.Fprintf(io.ErrOut, "warning: discover pattern at %s: %v\n", d.Origin, err)
+			fmt.Fprintf(opts.IO.ErrOut, "warning: discover pattern at %s: %v\n", d.Origin, err)
 			continue
 		}
 		for _, ns := range names {
@@ -136,7 +136,7 @@ func discoveredRows(cfg *config.Config, io *iostreams.IOStreams) ([]Row, error) 
 }
 
 // Run prints the listing.
-func Run(opts *Options) error {
+func Run(ctx context.Context, opts *Options) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
@@ -146,7 +146,7 @@ func Run(opts *Options) error {
 		return err
 	}
 	rows := Rows(cfg, cwd)
-	drows, err := discoveredRows(cfg, opts.IO)
+	drows, err := discoveredRows(ctx, opts, cfg)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,7 @@
 package show
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/url"
 	"sort"
@@ -21,7 +21,7 @@ import (
 type Options struct {
 	IO       *iostreams.IOStreams
 	Config   func() (*config.Config, error)
-	Target   func(string, targets.Options) (targets.Target, error)
+	Target   func(context.Context, string, targets.Options) (targets.Target, error)
 	Name     string
 	Exporter cmdutil.Exporter
 }
@@ -49,7 +49,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 			if runF != nil {
 				return runF(opts)
 			}
-			return Run(opts)
+			return Run(cmd.Context(), opts)
 		},
 	}
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter, Fields)
@@ -67,7 +67,7 @@ type Value struct {
 // and for drivable targets what the target resolved (project dir,
 // python...). A target that fails to resolve is reported as a problem,
 // not an error: showing what is wrong is this command's job.
-func Resolve(opts *Options) (*config.Environment, []Value, []string, error) {
+func Resolve(ctx context.Context, opts *Options) (*config.Environment, []Value, []string, error) {
 	cfg, err := opts.Config()
 	if err != nil {
 		return nil, nil, nil, err
@@ -90,10 +90,8 @@ func Resolve(opts *Options) (*config.Environment, []Value, []string, error) {
 		}
 	}
 	problems := []string{}
-	t, err := opts.Target(opts.Name, targets.Options{})
+	t, err := opts.Target(ctx, opts.Name, targets.Options{})
 	switch {
-	case errors.Is(err, targets.ErrNotLinked):
-		return nil, nil, nil, err // the front hands the command to ctl-full
 	case err == nil:
 		for _, s := range t.Settings() {
 			add(Value{Key: s.Key, Value: s.Value, Origin: s.Origin})
@@ -160,8 +158,8 @@ func Redact(raw string) string {
 }
 
 // Run prints the environment.
-func Run(opts *Options) error {
-	env, values, problems, err := Resolve(opts)
+func Run(ctx context.Context, opts *Options) error {
+	env, values, problems, err := Resolve(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package show
 
 import (
 	"encoding/json"
-	_ "github.com/ctlops/ctl/targets/local"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,9 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/internal/iostreams"
+	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/local"
+	"github.com/ctlops/ctl/targets/ssh"
 )
 
 func TestShowLocalWithOrigins(t *testing.T) {
@@ -17,7 +19,7 @@ func TestShowLocalWithOrigins(t *testing.T) {
 	_ = os.WriteFile(filepath.Join(dir, "manage.py"), nil, 0o644)
 	_ = os.WriteFile(filepath.Join(dir, "ctl.yaml"), []byte("environments:\n  local:\n    python: /usr/bin/python3\n    database:\n      url: postgres://app:hunter2@127.0.0.1/app\n"), 0o644)
 	ios, _, out, _ := iostreams.Test()
-	f := cmdutil.New(ios)
+	f := cmdutil.New(ios, cmdutil.Deps{Drivers: targets.NewDrivers(nil, local.Driver{}, ssh.Driver{})})
 	f.Getenv = func(string) string { return "" }
 	f.Cwd = func() (string, error) { return dir, nil }
 	cmd := NewCmdShow(f, nil)
@@ -57,7 +59,7 @@ func TestShowReportsUnresolvableLocal(t *testing.T) {
 	dir := t.TempDir() // no manage.py anywhere
 	ios, _, out, _ := iostreams.Test()
 	ios.SetStdoutTTY(true)
-	f := cmdutil.New(ios)
+	f := cmdutil.New(ios, cmdutil.Deps{Drivers: targets.NewDrivers(nil, local.Driver{}, ssh.Driver{})})
 	f.Getenv = func(string) string { return "" }
 	f.Cwd = func() (string, error) { return dir, nil }
 	cmd := NewCmdShow(f, nil)

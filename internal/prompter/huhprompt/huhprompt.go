@@ -1,5 +1,5 @@
 // Package huhprompt is the production prompter, built on charm.land/huh/v2.
-// Linking it (a blank import) makes prompter.New return it.
+// main hands New to the command Factory.
 package huhprompt
 
 import (
@@ -12,8 +12,6 @@ import (
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/prompter"
 )
-
-func init() { prompter.Register(New) }
 
 type huhPrompter struct {
 	in  io.Reader

@@ -1,4 +1,4 @@
-package watch
+package kubewatch
 
 import (
 	appsv1 "k8s.io/api/apps/v1"

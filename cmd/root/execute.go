@@ -1,8 +1,7 @@
-// Package rootbase is what both of ctl's binaries share: the root command
-// (flags, groups, help) without its subcommands, and the one place where an
-// error becomes an exit code and a message. It links nothing heavy, so the
-// start-up front (cmd/front) can use it.
-package rootbase
+package root
+
+// The root command (flags, groups, help) without its subcommands, and the
+// one place where an error becomes an exit code and a message.
 
 import (
 	"context"
@@ -12,10 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
-	envCmd "github.com/ctlops/ctl/cmd/env"
-	versionCmd "github.com/ctlops/ctl/cmd/version"
 	"github.com/ctlops/ctl/internal/build"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
@@ -28,8 +24,8 @@ const (
 	GroupChecks   = "checks"
 )
 
-// New builds the root command without subcommands.
-func New(f *cmdutil.Factory) *cobra.Command {
+// newBare builds the root command without subcommands.
+func newBare(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ctl <command> <env> [flags]",
 		Short: "Operate your Django environments",
@@ -65,31 +61,12 @@ database, manage.py commands.`,
 	return cmd
 }
 
-// AddLean adds the commands both binaries run themselves: they link
-// nothing heavy (no client-go, pgx or huh), so `ctl` answers them at once.
-func AddLean(root *cobra.Command, f *cmdutil.Factory) {
-	audit := auditCmd.NewCmdAudit(f, nil)
-	audit.GroupID = GroupChecks
-	env := envCmd.NewCmdEnv(f)
-	env.GroupID = GroupEnvs
-	root.AddCommand(audit, env, versionCmd.NewCmdVersion(f))
-}
-
-// Lean names the commands AddLean adds (and cobra's own help and
-// completion): the front runs these, and hands every other one over.
-var Lean = []string{"audit", "env", "version", "help", "completion"}
-
-// Execute runs root on args and maps the outcome to an exit code,
+// execute runs root on args and maps the outcome to an exit code,
 // printing the error (and its hint) on the factory's stderr.
-func Execute(ctx context.Context, f *cmdutil.Factory, root *cobra.Command, args []string) int {
-	cmd, err := Run(ctx, root, args)
-	return Report(ctx, f.IOStreams, cmd, err)
-}
-
-// Run executes root on args and returns the command that ran and its error.
-func Run(ctx context.Context, root *cobra.Command, args []string) (*cobra.Command, error) {
+func execute(ctx context.Context, f *cmdutil.Factory, root *cobra.Command, args []string) int {
 	root.SetArgs(args)
-	return root.ExecuteContextC(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	return Report(ctx, f.IOStreams, cmd, err)
 }
 
 // Report prints err (if any) and returns the exit code for it.
