@@ -399,11 +399,11 @@ func trimNL(b []byte) []byte {
 
 func writeCRIBuf(w *bufio.Writer, stream string, line []byte) {
 	w.WriteString(time.Now().UTC().Format(time.RFC3339Nano)) //nolint:errcheck,gosec
-	w.WriteByte(' ')                                          //nolint:errcheck,gosec
-	w.WriteString(stream)                                     //nolint:errcheck,gosec
-	w.WriteString(" F ")                                      //nolint:errcheck,gosec
-	w.Write(line)                                             //nolint:errcheck,gosec
-	w.WriteByte('\n')                                         //nolint:errcheck,gosec
+	w.WriteByte(' ')                                         //nolint:errcheck,gosec
+	w.WriteString(stream)                                    //nolint:errcheck,gosec
+	w.WriteString(" F ")                                     //nolint:errcheck,gosec
+	w.Write(line)                                            //nolint:errcheck,gosec
+	w.WriteByte('\n')                                        //nolint:errcheck,gosec
 }
 
 func writeCRI(f *os.File, stream string, line []byte) {
