@@ -271,7 +271,10 @@ func scale(t *testing.T, a *sandboxtest.App, name string, n int32) {
 // rendered; Ctrl-C exits 130.
 func TestLogsSandboxTTY(t *testing.T) {
 	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{Logs: true, LogInterval: "0.3"})
-	m := testenv.StartTmux(t, a.Dir, a.Env("TERM=xterm-256color"), 160, 40, testenv.Ctl(t), "logs", "qa", "web")
+	// set -m: ctl runs in its own process group, the terminal's foreground
+	// one, as from an interactive shell; Ctrl-C reaches it and not the
+	// script that records its exit code.
+	m := testenv.StartTmux(t, a.Dir, a.Env("TERM=xterm-256color"), 160, 40, "/bin/sh", "-c", `set -m; "$0" logs qa web`, testenv.Ctl(t))
 	m.WaitForText("following (Ctrl-C to stop)")
 	screen := m.WaitFor("a rendered access line", func(s string) bool {
 		return strings.Contains(s, "INFO GET /orders/") && strings.Contains(s, " 200 12ms")
