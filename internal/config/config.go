@@ -81,6 +81,16 @@ type Database struct {
 	URLFrom string
 }
 
+// Logs are the log sources of an ssh or local environment.
+type Logs struct {
+	// Journal are systemd units (journalctl -u), ssh only.
+	Journal []string
+	// Files are log files (tail -F); local paths are relative to dir.
+	Files []string
+	// Docker are container names (docker logs), ssh only.
+	Docker []string
+}
+
 // Environment is one named environment after merging all layers.
 type Environment struct {
 	Name string
@@ -122,6 +132,10 @@ type Environment struct {
 	// RevisionCommand prints the deployed revision (ctl status); run in
 	// dir on the first host that answers.
 	RevisionCommand string
+
+	// Logs are where `ctl logs` reads an ssh or local environment's
+	// processes.
+	Logs Logs
 
 	// Origins maps a dotted key ("python", "database.url") to where its
 	// value came from. Keys absent here are unset.
