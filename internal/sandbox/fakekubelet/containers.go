@@ -248,15 +248,15 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 	if c == nil {
 		return false
 	}
-	rs, err := rules.Load(rt.rulesFile)
-	if err != nil {
-		log.Printf("containers: %v", err)
+	find := func() (rules.Container, bool) {
+		rs, err := rules.Load(rt.rulesFile)
+		if err != nil {
+			log.Printf("containers: %v", err)
+			return rules.Container{}, false
+		}
+		return rs.FindContainer(p.Namespace, p.Name, spec.Name)
 	}
-	var rule rules.Container
-	ok := false
-	if rs != nil {
-		rule, ok = rs.FindContainer(p.Namespace, p.Name, spec.Name)
-	}
+	rule, ok := find()
 	where := fmt.Sprintf("%s/%s[%s]", p.Namespace, p.Name, spec.Name)
 	backoff := time.Second
 	for n := 0; ; n++ {
@@ -272,11 +272,17 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 		if n > 0 {
 			rt.reportRestart(ctx, p, spec.Name, initC, n, c.previous())
 		}
-		if !ok { // nothing runs: an empty log until the pod goes
-			<-ctx.Done()
-			f.Close() //nolint:errcheck,gosec
-			in.notify(true, 137, "Killed")
-			return false
+		// No rule (yet): nothing runs, the log stays empty; a rule added
+		// later starts the container then.
+		for !ok {
+			select {
+			case <-ctx.Done():
+				f.Close() //nolint:errcheck,gosec
+				in.notify(true, 137, "Killed")
+				return false
+			case <-time.After(time.Second):
+				rule, ok = find()
+			}
 		}
 		code, reason := rt.runOnce(ctx, p, rule, in, f)
 		f.Close() //nolint:errcheck,gosec
