@@ -78,7 +78,7 @@ func waitLogs(t *testing.T, srv *httptest.Server, container, query, want string)
 }
 
 func TestContainerLogs(t *testing.T) {
-	srv, _, _ := logServer(t, `for i in 1 2 3 4 5; do echo "line $i"; done; echo oops >&2; sleep 30`, corev1.RestartPolicyAlways)
+	srv, _, _ := logServer(t, `for i in 1 2 3 4 5; do echo "line $i"; done; sleep 0.2; echo oops >&2; sleep 30`, corev1.RestartPolicyAlways)
 
 	body := waitLogs(t, srv, "app", "", "oops")
 	if body != "line 1\nline 2\nline 3\nline 4\nline 5\noops\n" {
@@ -120,10 +120,19 @@ func TestContainerLogs(t *testing.T) {
 }
 
 func TestContainerLogsFollow(t *testing.T) {
-	srv, _, _ := logServer(t, `echo first; sleep 0.3; echo second; sleep 0.3; echo third`, corev1.RestartPolicyNever)
-	resp, err := http.Get(srv.URL + "/containerLogs/ns/app-1/app?follow=true") //nolint:noctx
-	if err != nil {
-		t.Fatal(err)
+	srv, _, _ := logServer(t, `sleep 0.3; echo first; sleep 0.3; echo second; sleep 0.3; echo third`, corev1.RestartPolicyNever)
+	var resp *http.Response
+	for range 100 { // until the init container is done and app started
+		var err error
+		resp, err = http.Get(srv.URL + "/containerLogs/ns/app-1/app?follow=true") //nolint:noctx
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		resp.Body.Close() //nolint:errcheck
+		time.Sleep(20 * time.Millisecond)
 	}
 	defer resp.Body.Close() //nolint:errcheck
 	sc := bufio.NewScanner(resp.Body)
