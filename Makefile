@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh bench-logs fuzz docs completions snapshot release-check clean
+.PHONY: all build demo test lint deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh bench-logs fuzz docs completions snapshot release-check clean
 
 all: build
 
@@ -20,8 +20,11 @@ deps: ## install what the tests and the demo need (Debian packages; idempotent)
 demo: deps build ## build ctl and show its main job on the embedded local environment
 	scripts/demo.sh
 
-test: ## install test dependencies, start the test Postgres, run every test
+test: ## install test dependencies, start the test Postgres, run the linters and every test
 	scripts/test.sh
+
+lint: ## gofmt -l and golangci-lint (pinned v2.15.0, built once into ~/.cache/ctl-tools): layer rules, staticcheck, errcheck, goimports
+	scripts/lint.sh
 
 bench: build ## start-up figures: ctl vs kubectl, side by side
 	$(GO) run ./scripts/startbench -ctl bin/ctl

@@ -4,13 +4,18 @@
 #   2. build the Kubernetes sandbox's control plane (cached by version under
 #      ~/.cache/ctl-sandbox: ~15 min the first time on 2 cores, <1 s after),
 #   3. start a throwaway PostgreSQL and the sandbox, both on 127.0.0.1,
-#   4. run every Go test with the race detector, then a bounded fuzzing pass
+#   4. run the static checks (scripts/lint.sh: gofmt -l, golangci-lint with the
+#      layer rules), every Go test with the race detector, then a bounded fuzzing pass
 #      and the packaging check (goreleaser snapshot, archive contents),
 #   5. stop both, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/test-deps.sh
+
+# Static checks first: a formatting slip or a layer violation fails in
+# seconds, before the long run (the linter is built once into the cache).
+scripts/lint.sh
 
 t0=$(date +%s)
 scripts/sandbox/build.sh >/dev/null

@@ -60,7 +60,7 @@ func RunFanout(ctx context.Context, t targets.Fanout, o FanoutOptions) []HostRes
 			out := &LinePrefixer{W: o.Stdout, Prefix: prefix, Mu: &mu}
 			errw := &LinePrefixer{W: o.Stderr, Prefix: prefix, Mu: &mu}
 			start := time.Now()
-			code, err := t.RunOn(ctx, h, targets.Session{Argv: o.Argv, NoStdin: true, Stdout: out, Stderr: errw})
+			code, err := t.RunOn(ctx, h, targets.Command{Argv: o.Argv, NoStdin: true, Stdout: out, Stderr: errw})
 			out.Flush()
 			errw.Flush()
 			results[i] = HostResult{Host: h, Code: code, Err: err, Duration: time.Since(start)}

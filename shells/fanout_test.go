@@ -16,7 +16,7 @@ type fakeFanout struct{}
 
 func (fakeFanout) FanoutHosts() ([]string, bool, error) { return nil, false, nil }
 
-func (fakeFanout) RunOn(_ context.Context, host string, s targets.Session) (int, error) {
+func (fakeFanout) RunOn(_ context.Context, host string, s targets.Command) (int, error) {
 	switch host {
 	case "down":
 		return 0, errors.New("no route")

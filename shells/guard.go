@@ -72,7 +72,9 @@ func (e *ConfirmError) Unwrap() error { return exitcode.CancelError }
 //   - when ios.CanPrompt(): the user must type the environment name
 //     (trimmed, exact); otherwise a *ConfirmError, which is a cancel;
 //   - otherwise (no terminal, or prompts disabled): an
-//     *exitcode.UsageError with a hint, telling to pass --yes.
+//     an error of kind exitcode.ErrInvalid with a hint, telling to pass
+//     --yes (not a usage error: the invocation is right, the terminal is
+//     missing).
 //
 // p is only used when a question is asked.
 func Guard(ios *iostreams.IOStreams, p prompter.Prompter, g GuardRequest) error {
@@ -89,11 +91,11 @@ func Guard(ios *iostreams.IOStreams, p prompter.Prompter, g GuardRequest) error 
 		if ios.IsStdinTTY() && ios.IsStdoutTTY() {
 			// A terminal, but prompts are turned off.
 			return exitcode.WithHint(
-				exitcode.Usagef("environment %s is protected: refusing to run with prompts disabled; pass --yes to confirm", g.Env),
+				exitcode.Invalidf("environment %s is protected: refusing to run with prompts disabled; pass --yes to confirm", g.Env),
 				"CTL_PROMPT_DISABLED is set, so ctl cannot ask you to type the environment name")
 		}
 		return exitcode.WithHint(
-			exitcode.Usagef("environment %s is protected: refusing to run without a terminal; pass --yes to confirm", g.Env),
+			exitcode.Invalidf("environment %s is protected: refusing to run without a terminal; pass --yes to confirm", g.Env),
 			fmt.Sprintf("run it from a terminal to type the confirmation, or add --yes if a script really must run %s on %s", verbOr(g.Verb), g.Env))
 	}
 	if p == nil {

@@ -25,7 +25,7 @@ func PyShellArgv(ctx context.Context, t targets.Target, flavour string, extra []
 	if flavour == "auto" {
 		flavour = "shell"
 		var out, errb bytes.Buffer
-		code, err := t.Run(ctx, targets.Session{Argv: append(append([]string{}, manage...), "help", "--commands"), Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+		code, err := t.Run(ctx, targets.Command{Argv: append(append([]string{}, manage...), "help", "--commands"), Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
 		if err != nil {
 			return nil, err
 		}

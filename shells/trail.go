@@ -204,14 +204,15 @@ func Begin(rec SessionRecord, now func() time.Time) *Session {
 	return &Session{rec: rec, start: start, now: now}
 }
 
-// End completes the record. code is the child's exit code; err is what
-// the verb returned:
+// End completes the record. code is the session's exit code as the
+// command layer computed it (cmdutil.ExitCode: 255 for ctl's own failure
+// in a passthrough verb); err is what the verb returned:
 //
 //   - nil: exitCode = code;
 //   - an *exitcode.ExitError (a child's non-zero code as an error):
 //     exitCode = its code, no error recorded;
 //   - any other error, ctl's own failure: error = its redacted message,
-//     exitCode = code if non-zero, else 255 (what a passthrough verb exits).
+//     exitCode = code.
 func (s *Session) End(code int, err error) SessionRecord {
 	rec := s.rec
 	rec.DurationMs = max(s.now().Sub(s.start).Milliseconds(), 0)
@@ -223,9 +224,6 @@ func (s *Session) End(code int, err error) SessionRecord {
 		rec.ExitCode = ee.Code
 	default:
 		rec.Error = RedactString(err.Error())
-		if code == 0 {
-			rec.ExitCode = exitcode.For(err, true)
-		}
 	}
 	return rec
 }

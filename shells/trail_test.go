@@ -280,9 +280,9 @@ func TestSession(t *testing.T) {
 		{"child failed", 3, nil, 3, ""},
 		{"child code as error", 0, &exitcode.ExitError{Code: 42}, 42, ""},
 		{"wrapped child code", 0, fmt.Errorf("psql: %w", &exitcode.ExitError{Code: 2}), 2, ""},
-		{"ctl failed", 0, errors.New("dial postgres://u:pw@h: refused"), 255, "dial postgres://u:***@h: refused"},
+		{"ctl failed", 255, errors.New("dial postgres://u:pw@h: refused"), 255, "dial postgres://u:***@h: refused"},
 		{"ctl failed with a code", 7, errors.New("boom"), 7, "boom"},
-		{"guard cancelled", 0, &ConfirmError{Env: "prod"}, 255, "confirmation did not match: nothing was run"},
+		{"guard cancelled", 255, &ConfirmError{Env: "prod"}, 255, "confirmation did not match: nothing was run"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -97,7 +97,7 @@ func (p *Probes) Probe(ctx context.Context, e *config.Environment) Env {
 	case config.TargetSSH:
 		p.probeSSH(ctx, e, &row)
 	default:
-		row.Note = e.Target + ": not supported yet"
+		row.Note = "no status probe for target " + e.Target
 	}
 	return row
 }
@@ -110,11 +110,7 @@ func (p *Probes) probeLocal(ctx context.Context, e *config.Environment, row *Env
 	}
 	l := &Local{}
 	row.Local = l
-	type dirTarget interface {
-		Dir() string
-		Environ([]string) []string
-	}
-	dt, ok := t.(dirTarget)
+	dt, ok := t.(targets.InProject)
 	if !ok {
 		row.Health, row.Note = HealthUnknown, "not a local project"
 		return
@@ -188,10 +184,10 @@ func (p *Probes) probeSSH(ctx context.Context, e *config.Environment, row *Env) 
 		return
 	}
 	// The target knows ssh's view of a host (ssh_config aliases, ports).
-	var resolver addrResolver
+	var resolver targets.AddrResolver
 	if p.Target != nil {
 		if t, err := p.Target(ctx, e.Name); err == nil {
-			resolver, _ = t.(addrResolver)
+			resolver, _ = t.(targets.AddrResolver)
 		}
 	}
 	port := e.Port
@@ -245,16 +241,6 @@ func (p *Probes) probeSSH(ctx context.Context, e *config.Environment, row *Env) 
 	p.probeRevision(ctx, e, row)
 }
 
-// addrResolver is a target that knows the address ssh dials for a host.
-type addrResolver interface {
-	DialAddr(ctx context.Context, host string) (addr string, direct bool, err error)
-}
-
-// Revisioner is a target that can tell the deployed revision (ssh).
-type Revisioner interface {
-	Revision(ctx context.Context) (rev, host string, err error)
-}
-
 // probeRevision runs the environment's revision command (bounded by
 // ProbeTimeout); a failure leaves the version unknown and says why.
 func (p *Probes) probeRevision(ctx context.Context, e *config.Environment, row *Env) {
@@ -264,7 +250,7 @@ func (p *Probes) probeRevision(ctx context.Context, e *config.Environment, row *
 	t, err := p.Target(ctx, e.Name)
 	if err != nil {
 		row.RevisionError = firstLine(err.Error())
-	} else if r, ok := t.(Revisioner); ok {
+	} else if r, ok := t.(targets.Revisioner); ok {
 		rctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
 		rev, _, err := r.Revision(rctx)
 		if err != nil {

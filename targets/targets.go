@@ -6,7 +6,6 @@ package targets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,8 +16,10 @@ import (
 	"github.com/ctlops/ctl/internal/textutil"
 )
 
-// Session is one command to run in an environment.
-type Session struct {
+// Command is one command to run in an environment. (A session, in ctl,
+// is one run of a session verb — shell, pyshell, exec, manage, dbshell —
+// guarded and recorded in the trail; it runs one Command.)
+type Command struct {
 	// Argv is the command. Empty means the target's interactive shell.
 	Argv []string
 	// TTY asks for a terminal; the local target inherits ctl's.
@@ -67,7 +68,7 @@ type Target interface {
 	Env() *config.Environment
 	// Run runs a session and returns the command's exit code. An error
 	// means ctl could not run it at all.
-	Run(ctx context.Context, s Session) (int, error)
+	Run(ctx context.Context, c Command) (int, error)
 	// ShellArgv is the interactive shell command; with cmd, the shell
 	// runs cmd and exits.
 	ShellArgv(cmd string) []string
@@ -98,7 +99,7 @@ type Fanout interface {
 	// fan-out, and whether they ask for one at all.
 	FanoutHosts() (hosts []string, fanout bool, err error)
 	// RunOn runs a non-interactive session on one host.
-	RunOn(ctx context.Context, host string, s Session) (int, error)
+	RunOn(ctx context.Context, host string, c Command) (int, error)
 }
 
 // Described is implemented by targets that can say where a session ran
@@ -117,6 +118,28 @@ type Hosted interface {
 	// comma-separated, after a fan-out) and the login user there; ""
 	// when none ran.
 	SessionHost(ctx context.Context) (host, user string)
+}
+
+// InProject is implemented by targets whose sessions run in a project
+// directory on this machine (local).
+type InProject interface {
+	// Dir is the project's directory (where manage.py is).
+	Dir() string
+	// Environ is the sessions' environment: the process's plus the
+	// project's (.env, virtualenv) plus extra.
+	Environ(extra []string) []string
+}
+
+// AddrResolver is implemented by targets that reach hosts over the network
+// and can say which address they dial (ssh, for `ctl status`'s probes).
+type AddrResolver interface {
+	DialAddr(ctx context.Context, host string) (addr string, direct bool, err error)
+}
+
+// Revisioner is implemented by targets that can tell the deployed
+// revision (ssh).
+type Revisioner interface {
+	Revision(ctx context.Context) (rev, host string, err error)
 }
 
 // SessionEvent summarises a finished session for the environment's own
@@ -152,8 +175,8 @@ func (e *UnknownEnvError) Hint() string {
 	return "known environments: " + strings.Join(e.Known, ", ") + " (ctl env list)"
 }
 
-// ExitCode: an unknown environment is a usage error.
-func (e *UnknownEnvError) ExitCode() int { return exitcode.Usage }
+// Is gives an unknown environment the kind exitcode.ErrInvalid.
+func (e *UnknownEnvError) Is(target error) bool { return target == exitcode.ErrInvalid }
 
 // Lookup finds an environment by name.
 func Lookup(cfg *config.Config, name string) (*config.Environment, error) {
@@ -161,26 +184,6 @@ func Lookup(cfg *config.Config, name string) (*config.Environment, error) {
 		return e, nil
 	}
 	return nil, &UnknownEnvError{Name: name, Known: cfg.Names()}
-}
-
-// ErrNotSupported is returned by targets this build cannot drive yet.
-var ErrNotSupported = errors.New("not supported")
-
-// NotSupportedError says a target kind has no driver in this build.
-type NotSupportedError struct {
-	Env    string
-	Target string
-}
-
-func (e *NotSupportedError) Error() string {
-	return fmt.Sprintf("environment %q has target %s, which this version of ctl cannot drive yet", e.Env, e.Target)
-}
-
-func (e *NotSupportedError) Unwrap() error { return ErrNotSupported }
-
-// Hint says what does work.
-func (e *NotSupportedError) Hint() string {
-	return "this build links no driver for it (see docs/configuration.md)"
 }
 
 // ManageArgv is env's python and manage.py, with defaultPython when the

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	py "github.com/ctlops/ctl/checks/audit/python"
+	"github.com/ctlops/ctl/internal/exitcode"
 )
 
 // Options say what to audit and under which assumptions.
@@ -54,7 +55,9 @@ type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
-func (e *UsageError) ExitCode() int { return 2 }
+
+// Is gives it the kind exitcode.ErrInvalid (exit 2; not the command line's fault, so no usage line).
+func (e *UsageError) Is(target error) bool { return target == exitcode.ErrInvalid }
 
 // Run audits the settings. A cancelled ctx (Ctrl-C) stops it promptly,
 // even mid-evaluation of a pathological file, and its error (wrapping

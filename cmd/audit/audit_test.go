@@ -16,7 +16,6 @@ import (
 	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/internal/build"
-	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/testenv"
 )
@@ -89,7 +88,7 @@ func run(t *testing.T, cwd string, tty bool, args ...string) outcome {
 		}
 		return s
 	}
-	return outcome{out: norm(out.String()), errOut: norm(errOut.String()), err: err, code: exitcode.For(err, false)}
+	return outcome{out: norm(out.String()), errOut: norm(errOut.String()), err: err, code: cmdutil.ExitCode(err, false)}
 }
 
 type goldenCase struct {
@@ -406,7 +405,7 @@ func TestUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := run(t, tt.cwd, false, tt.args...)
-			if got.code != exitcode.Usage {
+			if got.code != cmdutil.ExitUsage {
 				t.Errorf("exit %d (err %v), want 2", got.code, got.err)
 			}
 			if got.err == nil || !strings.Contains(got.err.Error(), tt.msg) {
@@ -424,7 +423,7 @@ func TestUsageErrors(t *testing.T) {
 func TestNothingReadable(t *testing.T) {
 	dir := writeProject(t, map[string]string{"manage.py": "", "app/settings.py": "{% if x %}\n<<<>>>\n"})
 	got := run(t, dir, false, "app/settings.py")
-	if got.code != exitcode.Usage || got.err == nil || !strings.Contains(got.err.Error(), "nothing could be read") {
+	if got.code != cmdutil.ExitUsage || got.err == nil || !strings.Contains(got.err.Error(), "nothing could be read") {
 		t.Errorf("exit %d err %v, want 2 and 'nothing could be read'", got.code, got.err)
 	}
 }
@@ -535,7 +534,7 @@ func TestDiscovery(t *testing.T) {
 	t.Run("manage.py without a settings module", func(t *testing.T) {
 		dir := writeProject(t, map[string]string{"manage.py": "print('hi')\n"})
 		got := run(t, dir, false)
-		if got.code != exitcode.Usage || !strings.Contains(fmt.Sprint(got.err), "could not find DJANGO_SETTINGS_MODULE") {
+		if got.code != cmdutil.ExitUsage || !strings.Contains(fmt.Sprint(got.err), "could not find DJANGO_SETTINGS_MODULE") {
 			t.Errorf("exit %d err %v", got.code, got.err)
 		}
 	})
@@ -566,7 +565,7 @@ func TestDottedModuleWithRoot(t *testing.T) {
 		}
 	}
 	// Without --root the module is looked up from cwd and not found.
-	if got := run(t, parent, false, "config.settings.production"); got.code != exitcode.Usage {
+	if got := run(t, parent, false, "config.settings.production"); got.code != cmdutil.ExitUsage {
 		t.Errorf("exit %d without --root, want 2", got.code)
 	}
 }
@@ -638,7 +637,7 @@ func TestJSONFields(t *testing.T) {
 	if m["schemaVersion"] != float64(1) {
 		t.Errorf("schemaVersion %v", m["schemaVersion"])
 	}
-	if got := run(t, dir, false, "--json=bogus"); got.code != exitcode.Usage {
+	if got := run(t, dir, false, "--json=bogus"); got.code != cmdutil.ExitUsage {
 		t.Errorf("unknown field: exit %d, want 2", got.code)
 	}
 	tmpl := run(t, dir, false, "--template", `{{range .findings}}{{.id}} {{end}}`)

@@ -16,7 +16,6 @@ import (
 
 	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
-	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/testenv"
 )
@@ -40,8 +39,8 @@ func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := cmd.ExecuteContext(ctx)
-	if !errors.Is(err, context.Canceled) || exitcode.For(err, false) != exitcode.Cancelled {
-		t.Fatalf("err %v (exit %d), want context.Canceled (exit 130)", err, exitcode.For(err, false))
+	if !errors.Is(err, context.Canceled) || cmdutil.ExitCode(err, false) != cmdutil.ExitCancelled {
+		t.Fatalf("err %v (exit %d), want context.Canceled (exit 130)", err, cmdutil.ExitCode(err, false))
 	}
 	if out.Len() != 0 {
 		t.Errorf("a cancelled audit printed %q", out.String())
@@ -97,8 +96,8 @@ func TestInterruptEndToEnd(t *testing.T) {
 	w.Close()
 	err := <-exited
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitcode.Cancelled {
-		t.Fatalf("exit %v, want %d\nstdout: %s\nstderr: %s", err, exitcode.Cancelled, out.String(), errb.String())
+	if !errors.As(err, &ee) || ee.ExitCode() != cmdutil.ExitCancelled {
+		t.Fatalf("exit %v, want %d\nstdout: %s\nstderr: %s", err, cmdutil.ExitCancelled, out.String(), errb.String())
 	}
 	if out.Len() != 0 {
 		t.Errorf("the interrupted audit still printed findings:\n%s", out.String())

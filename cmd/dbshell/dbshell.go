@@ -12,22 +12,15 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/cmd/cmdutil/session"
-	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
 )
 
 // Options are the inputs of `ctl dbshell`.
 type Options struct {
-	IO          *iostreams.IOStreams
-	Target      func(context.Context, string, targets.Options) (targets.Target, error)
-	Where       targets.Options
-	F           *cmdutil.Factory
-	Yes         bool
+	session.Options
 	Environ     func() []string
 	LookPath    func(string) (string, error)
-	Env         string
-	Args        []string
 	ReadOnly    bool
 	Write       bool
 	TunnelOnly  bool
@@ -37,7 +30,7 @@ type Options struct {
 
 // NewCmdDBShell builds the command; runF replaces the run in tests.
 func NewCmdDBShell(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target, Environ: f.Environ, LookPath: f.LookPath, F: f}
+	opts := &Options{Options: session.NewOptions(f), Environ: f.Environ, LookPath: f.LookPath}
 	cmd := &cobra.Command{
 		Use:   "dbshell <env> [-- <psql argument>...]",
 		Short: "Open psql (or sqlite3) on an environment's database",
@@ -58,8 +51,7 @@ never in a file. The exit code is psql's; ctl's own failures exit 255.`,
 		Args:              cmdutil.EnvArg(false),
 		ValidArgsFunction: cmdutil.CompleteEnvs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			before, after := cmdutil.SplitDash(cmd, args)
-			opts.Env, opts.Args = before[0], after
+			opts.SetArgs(cmd, args)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -71,20 +63,14 @@ never in a file. The exit code is psql's; ctl's own failures exit 255.`,
 	cmd.Flags().BoolVar(&opts.TunnelOnly, "tunnel-only", false, "Only open the tunnel and print host, port, user and database for another client; Ctrl-C closes it")
 	cmd.Flags().BoolVar(&opts.NoPreflight, "no-preflight", false, "Skip the pgx connection check before psql starts")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 5*time.Second, "How long to wait for the database to answer")
-	cmdutil.AddWhereFlags(cmd, &opts.Where)
-	cmdutil.AddHostFlags(cmd, &opts.Where, false)
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
-	cmdutil.MarkPassthrough(cmd)
+	opts.AddFlags(cmd, false)
 	return cmd
 }
 
 // Run resolves the database and opens the shell.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(ctx, opts.Env, opts.Where)
+	t, err := opts.Resolve(ctx)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
 		return err
 	}
 	env := t.Env()

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
-	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/sandbox"
 	"github.com/ctlops/ctl/internal/testenv"
@@ -56,8 +55,8 @@ func TestFlags(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("err %v, want %q", err, tt.wantErr)
 			}
-			if exitcode.For(err, false) != exitcode.Usage {
-				t.Errorf("exit %d, want 2", exitcode.For(err, false))
+			if cmdutil.ExitCode(err, false) != cmdutil.ExitUsage {
+				t.Errorf("exit %d, want 2", cmdutil.ExitCode(err, false))
 			}
 		})
 	}

@@ -10,25 +10,18 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/cmd/cmdutil/session"
-	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
 )
 
 // Options are the inputs of `ctl exec`.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Target  func(context.Context, string, targets.Options) (targets.Target, error)
-	Where   targets.Options
-	F       *cmdutil.Factory
-	Yes     bool
-	Env     string
-	Command []string
+	session.Options
 }
 
 // NewCmdExec builds the command; runF replaces the run in tests.
 func NewCmdExec(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target, F: f}
+	opts := &Options{Options: session.NewOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "exec <env> -- <command> [<arg>...]",
 		Short: "Run a command in an environment's app",
@@ -49,31 +42,24 @@ and the exit code is the worst of them (255 when ssh itself failed).`,
 		Args:              cmdutil.EnvArg(true),
 		ValidArgsFunction: cmdutil.CompleteEnvs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			before, after := cmdutil.SplitDash(cmd, args)
-			opts.Env, opts.Command = before[0], after
+			opts.SetArgs(cmd, args)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
 	}
-	cmdutil.AddWhereFlags(cmd, &opts.Where)
-	cmdutil.AddHostFlags(cmd, &opts.Where, true)
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
-	cmdutil.MarkPassthrough(cmd)
+	opts.AddFlags(cmd, true)
 	return cmd
 }
 
 // Run runs the command.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(ctx, opts.Env, opts.Where)
+	t, err := opts.Resolve(ctx)
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
-		return err
-	}
-	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "exec", Command: opts.Command, Yes: opts.Yes}
+	run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "exec", Command: opts.Args, Yes: opts.Yes}
 	if f, ok := t.(targets.Fanout); ok {
 		hosts, fan, err := f.FanoutHosts()
 		if err != nil {
@@ -83,7 +69,7 @@ func Run(ctx context.Context, opts *Options) error {
 			return run.Guarded(ctx, func() error { return fanout(ctx, opts, f, hosts) })
 		}
 	}
-	return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, opts.Command) })
+	return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, opts.Args) })
 }
 
 // fanout runs the command on every host at once: output lines prefixed
@@ -91,7 +77,7 @@ func Run(ctx context.Context, opts *Options) error {
 func fanout(ctx context.Context, opts *Options, f targets.Fanout, hosts []string) error {
 	cs := opts.IO.ColorScheme()
 	rs := shells.RunFanout(ctx, f, shells.FanoutOptions{
-		Hosts: hosts, Argv: opts.Command, Stdout: opts.IO.Out, Stderr: opts.IO.ErrOut,
+		Hosts: hosts, Argv: opts.Args, Stdout: opts.IO.Out, Stderr: opts.IO.ErrOut,
 		Prefix: func(_, padded string) string { return cs.Muted(padded) },
 	})
 	width := 0

@@ -8,24 +8,16 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/cmd/cmdutil/session"
-	"github.com/ctlops/ctl/internal/iostreams"
-	"github.com/ctlops/ctl/targets"
 )
 
 // Options are the inputs of `ctl manage`.
 type Options struct {
-	IO     *iostreams.IOStreams
-	Target func(context.Context, string, targets.Options) (targets.Target, error)
-	Where  targets.Options
-	F      *cmdutil.Factory
-	Yes    bool
-	Env    string
-	Args   []string
+	session.Options
 }
 
 // NewCmdManage builds the command; runF replaces the run in tests.
 func NewCmdManage(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target, F: f}
+	opts := &Options{Options: session.NewOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "manage <env> -- <manage.py argument>...",
 		Short: "Run a manage.py command in an environment",
@@ -37,28 +29,21 @@ exit 255.`,
 		Args:              cmdutil.EnvArg(true),
 		ValidArgsFunction: cmdutil.CompleteEnvs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			before, after := cmdutil.SplitDash(cmd, args)
-			opts.Env, opts.Args = before[0], after
+			opts.SetArgs(cmd, args)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
 	}
-	cmdutil.AddWhereFlags(cmd, &opts.Where)
-	cmdutil.AddHostFlags(cmd, &opts.Where, false)
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
-	cmdutil.MarkPassthrough(cmd)
+	opts.AddFlags(cmd, false)
 	return cmd
 }
 
 // Run runs manage.py.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(ctx, opts.Env, opts.Where)
+	t, err := opts.Resolve(ctx)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
 		return err
 	}
 	argv, err := t.ManageArgv(ctx)

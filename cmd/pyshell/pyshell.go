@@ -8,26 +8,19 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/cmd/cmdutil/session"
-	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/shells"
-	"github.com/ctlops/ctl/targets"
 )
 
 // Options are the inputs of `ctl pyshell`.
 type Options struct {
-	IO     *iostreams.IOStreams
-	Target func(context.Context, string, targets.Options) (targets.Target, error)
-	Where  targets.Options
-	F      *cmdutil.Factory
-	Yes    bool
-	Env    string
-	Plain  bool
-	Args   []string
+	session.Options
+	// Plain is --plain: manage.py shell even when shell_plus is there.
+	Plain bool
 }
 
 // NewCmdPyShell builds the command; runF replaces the run in tests.
 func NewCmdPyShell(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target, F: f}
+	opts := &Options{Options: session.NewOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "pyshell <env> [-- <shell argument>...]",
 		Short: "Open the Django shell of an environment",
@@ -40,8 +33,7 @@ configured one, else the project's .venv, else $VIRTUAL_ENV, else python3.`,
 		Args:              cmdutil.EnvArg(false),
 		ValidArgsFunction: cmdutil.CompleteEnvs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			before, after := cmdutil.SplitDash(cmd, args)
-			opts.Env, opts.Args = before[0], after
+			opts.SetArgs(cmd, args)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -49,20 +41,14 @@ configured one, else the project's .venv, else $VIRTUAL_ENV, else python3.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "Use manage.py shell even when shell_plus is available")
-	cmdutil.AddWhereFlags(cmd, &opts.Where)
-	cmdutil.AddHostFlags(cmd, &opts.Where, false)
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
-	cmdutil.MarkPassthrough(cmd)
+	opts.AddFlags(cmd, false)
 	return cmd
 }
 
 // Run opens the shell.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(ctx, opts.Env, opts.Where)
+	t, err := opts.Resolve(ctx)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
 		return err
 	}
 	flavour := t.Env().PyShell

@@ -72,7 +72,7 @@ func execute(ctx context.Context, f *cmdutil.Factory, root *cobra.Command, args 
 // Report prints err (if any) and returns the exit code for it.
 func Report(ctx context.Context, ios *iostreams.IOStreams, cmd *cobra.Command, err error) int {
 	if err == nil {
-		return exitcode.OK
+		return cmdutil.ExitOK
 	}
 	passthrough := cmdutil.IsPassthrough(cmd)
 	err = normalize(err)
@@ -83,14 +83,13 @@ func Report(ctx context.Context, ios *iostreams.IOStreams, cmd *cobra.Command, e
 		}
 	}
 	printError(ios, cmd, err)
-	return exitcode.For(err, passthrough)
+	return cmdutil.ExitCode(err, passthrough)
 }
 
 // normalize turns cobra's plain errors about arguments and commands into
 // usage errors.
 func normalize(err error) error {
-	var ue *exitcode.UsageError
-	if errors.As(err, &ue) {
+	if errors.Is(err, exitcode.ErrUsage) {
 		return err
 	}
 	msg := err.Error()
@@ -116,8 +115,7 @@ func printError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) {
 	if hint := exitcode.HintOf(err); hint != "" {
 		fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.Muted("hint:"), hint)
 	}
-	var ue *exitcode.UsageError
-	if errors.As(err, &ue) && cmd != nil {
+	if errors.Is(err, exitcode.ErrUsage) && cmd != nil {
 		fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 }

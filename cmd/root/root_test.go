@@ -87,6 +87,40 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// Only usage errors end with "Run 'ctl X --help' for usage." (issue 20):
+// the production guard refusing off a terminal is not one, nor is an
+// unknown environment or a configuration error.
+func TestUsageLineOnlyForUsageErrors(t *testing.T) {
+	protected := "environments:\n  local:\n    protected: true\n    python: /usr/bin/python3\n"
+	tests := []struct {
+		name      string
+		yaml      string
+		args      []string
+		inStderr  string
+		usageLine bool
+	}{
+		{"guard refusal off a terminal", protected, []string{"exec", "local", "--", "true"}, "refusing to run without a terminal; pass --yes", false},
+		{"unknown environment", "", []string{"exec", "nope", "--", "true"}, `unknown environment "nope"`, false},
+		{"bad config", "environments:\n  local:\n    pyhton: x\n", []string{"env", "list"}, `unknown key "pyhton"`, false},
+		{"missing command", "", []string{"exec", "local"}, "missing command after --", true},
+		{"unknown flag", "", []string{"env", "list", "--bogus"}, "unknown flag: --bogus", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, errOut := factory(t, project(t, tt.yaml), map[string]string{})
+			if code := Execute(context.Background(), f, tt.args); code == 0 {
+				t.Fatalf("exit 0; stderr:\n%s", errOut)
+			}
+			if !strings.Contains(errOut.String(), tt.inStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.inStderr, errOut)
+			}
+			if got := strings.Contains(errOut.String(), "--help' for usage."); got != tt.usageLine {
+				t.Errorf("usage line printed: %v, want %v; stderr:\n%s", got, tt.usageLine, errOut)
+			}
+		})
+	}
+}
+
 func TestCancelledContextIs130(t *testing.T) {
 	dir := project(t, "")
 	f, _, _ := factory(t, dir, nil)

@@ -9,24 +9,16 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/cmd/cmdutil/session"
-	"github.com/ctlops/ctl/internal/iostreams"
-	"github.com/ctlops/ctl/targets"
 )
 
 // Options are the inputs of `ctl shell`.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Target  func(context.Context, string, targets.Options) (targets.Target, error)
-	Where   targets.Options
-	F       *cmdutil.Factory
-	Yes     bool
-	Env     string
-	Command []string
+	session.Options
 }
 
 // NewCmdShell builds the command; runF replaces the run in tests.
 func NewCmdShell(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Target: f.Target, F: f}
+	opts := &Options{Options: session.NewOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "shell <env> [-- <command>...]",
 		Short: "Open a shell in an environment's app",
@@ -44,33 +36,26 @@ The shell's exit code is ctl's exit code; ctl's own failures exit 255.`,
 		Args:              cmdutil.EnvArg(false),
 		ValidArgsFunction: cmdutil.CompleteEnvs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			before, after := cmdutil.SplitDash(cmd, args)
-			opts.Env, opts.Command = before[0], after
+			opts.SetArgs(cmd, args)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
 	}
-	cmdutil.AddWhereFlags(cmd, &opts.Where)
-	cmdutil.AddHostFlags(cmd, &opts.Where, false)
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
-	cmdutil.MarkPassthrough(cmd)
+	opts.AddFlags(cmd, false)
 	return cmd
 }
 
 // Run opens the shell.
 func Run(ctx context.Context, opts *Options) error {
-	t, err := opts.Target(ctx, opts.Env, opts.Where)
+	t, err := opts.Resolve(ctx)
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.CheckHostFlags(t, opts.Where); err != nil {
-		return err
-	}
 	var argv []string
-	if len(opts.Command) > 0 {
-		argv = t.ShellArgv(strings.Join(opts.Command, " "))
+	if len(opts.Args) > 0 {
+		argv = t.ShellArgv(strings.Join(opts.Args, " "))
 	}
 	recorded := argv
 	if recorded == nil {

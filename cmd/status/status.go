@@ -273,10 +273,10 @@ func firstComplete(ctx context.Context, hub *status.Hub, timeout time.Duration) 
 			return last, exitcode.CancelError
 		case <-t.C:
 			if c, ok := last.Stale(); ok {
-				return last, exitcode.WithHint(&exitcode.ExitError{Code: exitcode.Timeout},
+				return last, exitcode.WithHint(&exitcode.ExitError{Code: cmdutil.ExitTimeout},
 					fmt.Sprintf("no complete picture after %s: %s: %s", timeout, c.Name, c.Err))
 			}
-			return last, &exitcode.ExitError{Code: exitcode.Timeout}
+			return last, &exitcode.ExitError{Code: cmdutil.ExitTimeout}
 		case s := <-hub.Updates():
 			last = s
 			if s.Synced {

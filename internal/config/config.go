@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/ctlops/ctl/internal/exitcode"
 )
 
 // Targets are the substrates an environment can run on.
@@ -278,8 +280,8 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("invalid configuration (%d problems):\n  %s", len(lines), strings.Join(lines, "\n  "))
 }
 
-// ExitCode makes configuration errors exit 2.
-func (e *Error) ExitCode() int { return 2 }
+// Is gives configuration errors the kind exitcode.ErrInvalid (exit 2).
+func (e *Error) Is(target error) bool { return target == exitcode.ErrInvalid }
 
 // Hint points at the reference.
 func (e *Error) Hint() string {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ctlops/ctl/internal/exitcode"
 )
 
 func write(t *testing.T, dir, name, body string) string {
@@ -151,8 +153,8 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatal("no error")
 			}
 			var ce *Error
-			if !errors.As(err, &ce) || ce.ExitCode() != 2 {
-				t.Fatalf("error %T is not a config error with exit code 2", err)
+			if !errors.As(err, &ce) || !errors.Is(err, exitcode.ErrInvalid) {
+				t.Fatalf("error %T is not a config error of kind ErrInvalid", err)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {

@@ -1,36 +1,26 @@
-// Package exitcode is the one place where errors become process exit codes.
-//
-//	0   ok
-//	1   failure, or findings at/above the fail level (audit, doctor)
-//	2   usage or configuration error
-//	124 timeout
-//	130 cancelled (Ctrl-C)
-//	255 ctl's own failure in a command that passes its child's code through
-//	    (shell, pyshell, dbshell, exec, manage), as ssh does
-//
-// A child's exit status is carried by *ExitError and returned unchanged.
+// Package exitcode holds the kinds of failure ctl tells apart, for
+// errors.Is: a usage error (ErrUsage), invalid input that is not about the
+// command line (ErrInvalid), a cancellation (CancelError,
+// context.Canceled), a timeout (context.DeadlineExceeded), a child's exit
+// status (*ExitError), and the remedies errors carry (hints). Domain code
+// gives its errors a kind; only cmd/ turns kinds into exit numbers
+// (cmdutil.ExitCode, see docs/exit-codes.md).
 package exitcode
 
 import (
-	"context"
 	"errors"
 	"fmt"
 )
 
-const (
-	OK         = 0
-	Failure    = 1
-	Usage      = 2
-	Timeout    = 124
-	Cancelled  = 130
-	OwnFailure = 255
-)
+// ErrUsage is the kind of a bad invocation: a wrong flag, a missing
+// argument. It is the only kind printed with "Run 'ctl ... --help' for
+// usage."
+var ErrUsage = errors.New("usage error")
 
-// Coder is implemented by errors that know their exit code.
-type Coder interface {
-	error
-	ExitCode() int
-}
+// ErrInvalid is the kind of input ctl cannot act on that is not the
+// command line's fault: a configuration error, an unknown environment, no
+// project here, a protected environment's confirmation missing.
+var ErrInvalid = errors.New("invalid input")
 
 // Hinter is implemented by errors that carry a remedy for the user.
 type Hinter interface {
@@ -47,24 +37,45 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 // ExitCode returns the child's code.
 func (e *ExitError) ExitCode() int { return e.Code }
 
-// UsageError is a bad invocation: a wrong flag, a missing argument.
-// Its usage text is printed with it.
+// UsageError is a bad invocation (kind ErrUsage).
 type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
-func (e *UsageError) ExitCode() int { return Usage }
+
+// Is makes a UsageError of kind ErrUsage.
+func (e *UsageError) Is(target error) bool { return target == ErrUsage }
 
 // Usagef builds a UsageError.
 func Usagef(format string, a ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, a...)}
 }
 
-// SilentError ends the command with code 1 and prints nothing more: the
+// Invalid gives err the kind ErrInvalid.
+func Invalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &kinded{err: err, kind: ErrInvalid}
+}
+
+// Invalidf builds an error of kind ErrInvalid.
+func Invalidf(format string, a ...any) error { return Invalid(fmt.Errorf(format, a...)) }
+
+type kinded struct {
+	err  error
+	kind error
+}
+
+func (k *kinded) Error() string        { return k.err.Error() }
+func (k *kinded) Unwrap() error        { return k.err }
+func (k *kinded) Is(target error) bool { return target == k.kind }
+
+// SilentError ends the command as a failure and prints nothing more: the
 // command has already reported (e.g. audit findings).
 var SilentError = errors.New("SilentError")
 
-// HelpShown ends a command that printed its help instead of running: exit 0.
+// HelpShown ends a command that printed its help instead of running: success.
 var HelpShown = errors.New("help shown")
 
 // CancelError is returned when the user aborts a prompt or presses Ctrl-C.
@@ -94,33 +105,4 @@ func HintOf(err error) string {
 		return h.Hint()
 	}
 	return ""
-}
-
-// For maps an error to an exit code. passthrough is true for commands that
-// hand their child's exit status back (shell, exec, ...): there, every
-// failure of ctl's own is 255 so that scripts can tell it from the child's.
-func For(err error, passthrough bool) int {
-	if err == nil || errors.Is(err, HelpShown) {
-		return OK
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		return ee.Code
-	}
-	if passthrough {
-		return OwnFailure
-	}
-	switch {
-	case errors.Is(err, CancelError), errors.Is(err, context.Canceled):
-		return Cancelled
-	case errors.Is(err, context.DeadlineExceeded):
-		return Timeout
-	case errors.Is(err, SilentError):
-		return Failure
-	}
-	var c Coder
-	if errors.As(err, &c) {
-		return c.ExitCode()
-	}
-	return Failure
 }

@@ -1,41 +1,22 @@
 package exitcode
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
 )
 
-type cfgErr struct{}
-
-func (cfgErr) Error() string { return "bad config" }
-func (cfgErr) ExitCode() int { return Usage }
-
-func TestFor(t *testing.T) {
-	tests := []struct {
-		name        string
-		err         error
-		passthrough bool
-		want        int
-	}{
-		{"nil", nil, false, 0},
-		{"plain", errors.New("x"), false, 1},
-		{"usage", Usagef("bad flag"), false, 2},
-		{"typed config", fmt.Errorf("wrap: %w", cfgErr{}), false, 2},
-		{"cancel", CancelError, false, 130},
-		{"context cancel", fmt.Errorf("x: %w", context.Canceled), false, 130},
-		{"timeout", fmt.Errorf("x: %w", context.DeadlineExceeded), false, 124},
-		{"silent", SilentError, false, 1},
-		{"child code", &ExitError{Code: 7}, false, 7},
-		{"child code passthrough", fmt.Errorf("w: %w", &ExitError{Code: 3}), true, 3},
-		{"own failure passthrough", errors.New("x"), true, 255},
-		{"usage passthrough", Usagef("x"), true, 255},
+func TestKinds(t *testing.T) {
+	usage := fmt.Errorf("wrapped: %w", Usagef("bad flag"))
+	if !errors.Is(usage, ErrUsage) || errors.Is(usage, ErrInvalid) {
+		t.Errorf("usage error kinds wrong")
 	}
-	for _, tt := range tests {
-		if got := For(tt.err, tt.passthrough); got != tt.want {
-			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
-		}
+	invalid := WithHint(Invalidf("unknown environment %q", "qa"), "ctl env list")
+	if !errors.Is(invalid, ErrInvalid) || errors.Is(invalid, ErrUsage) || invalid.Error() != `unknown environment "qa"` {
+		t.Errorf("invalid error: %v", invalid)
+	}
+	if Invalid(nil) != nil {
+		t.Error("Invalid(nil) is not nil")
 	}
 }
 

@@ -13,7 +13,9 @@ type errRecorder struct {
 	errs []string
 }
 
-func (r *errRecorder) Errorf(format string, a ...any) { r.errs = append(r.errs, fmt.Sprintf(format, a...)) }
+func (r *errRecorder) Errorf(format string, a ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, a...))
+}
 
 // The scan passes over other tests' temp dirs and the build cache directly
 // under a root (found while walking), and reports a leak anywhere else,

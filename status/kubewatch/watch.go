@@ -110,7 +110,11 @@ func (w *Watcher) clusterWide() bool {
 func (w *Watcher) Run(ctx context.Context, sink status.Sink) error {
 	var all []cache.SharedIndexInformer
 	informer := func(client rest.Interface, resource, ns string, example runtime.Object, tweak func(*metav1.ListOptions)) cache.SharedIndexInformer {
-		inf := cache.NewSharedIndexInformerWithOptions(w.conn.ListWatch(client, resource, ns, tweak), example,
+		lw := w.conn.ListWatch(client, resource, ns, tweak)
+		// One LIST per kind, served from the API server's watch cache,
+		// rather than pages of 500: 6,000 pods are one round trip, not 12.
+		lw.DisableChunking = true
+		inf := cache.NewSharedIndexInformerWithOptions(lw, example,
 			cache.SharedIndexInformerOptions{Indexers: cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}})
 		_ = inf.SetTransform(Trim) // fails only once started
 		return inf

@@ -252,7 +252,7 @@ func (t *Target) fromEnv(ctx context.Context) (*targets.DB, error) {
 func (t *Target) fromDjango(ctx context.Context) (*targets.DB, error) {
 	manage, _ := t.ManageArgv(ctx)
 	var out, errb bytes.Buffer
-	code, err := t.Run(ctx, targets.Session{Argv: append(manage, "shell", "-c", targets.DjangoProbe), NoStdin: true, Stdout: &out, Stderr: &errb})
+	code, err := t.Run(ctx, targets.Command{Argv: append(manage, "shell", "-c", targets.DjangoProbe), NoStdin: true, Stdout: &out, Stderr: &errb})
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/ctlops/ctl/internal/exitcode"
 )
 
 const (
@@ -35,9 +33,6 @@ type PodError struct {
 
 func (e *PodError) Error() string { return e.Msg }
 func (e *PodError) Hint() string  { return e.hint }
-
-// ExitCode: a resolution problem, like an unknown environment.
-func (e *PodError) ExitCode() int { return exitcode.Failure }
 
 func isReady(p *corev1.Pod) bool {
 	if p.DeletionTimestamp != nil || p.Status.Phase != corev1.PodRunning {

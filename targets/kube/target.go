@@ -12,7 +12,7 @@ import (
 	utilexec "k8s.io/client-go/util/exec"
 
 	"github.com/ctlops/ctl/internal/config"
-	"github.com/ctlops/ctl/shells/term"
+	"github.com/ctlops/ctl/internal/term"
 	"github.com/ctlops/ctl/targets"
 )
 
@@ -40,8 +40,9 @@ type Target struct {
 }
 
 var (
-	_ targets.Target    = (*Target)(nil)
-	_ targets.Described = (*Target)(nil)
+	_ targets.Target        = (*Target)(nil)
+	_ targets.Described     = (*Target)(nil)
+	_ targets.EventRecorder = (*Target)(nil)
 )
 
 // New is the target of env over conn (its context's connection); no
@@ -107,7 +108,7 @@ func (t *Target) Settings() []targets.Setting {
 }
 
 // Run execs the session in the chosen pod: one pod list, one exec stream.
-func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
+func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 	pod, err := t.choosePod(ctx)
 	if err != nil {
 		return 0, err
@@ -124,7 +125,7 @@ func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
 	return t.exec(ctx, pod, container, argv, s)
 }
 
-func (t *Target) exec(ctx context.Context, pod *corev1.Pod, container string, argv []string, s targets.Session) (int, error) {
+func (t *Target) exec(ctx context.Context, pod *corev1.Pod, container string, argv []string, s targets.Command) (int, error) {
 	var tty *term.TTY
 	if s.TTY {
 		tty = term.Open(s.Stdin, s.Stdout)

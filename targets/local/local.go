@@ -54,8 +54,8 @@ func (e *NoProjectError) Hint() string {
 	return "run ctl from inside your project, or set dir: in ctl.yaml for this environment"
 }
 
-// ExitCode: a configuration problem.
-func (e *NoProjectError) ExitCode() int { return exitcode.Usage }
+// Is gives it the kind exitcode.ErrInvalid: a configuration problem.
+func (e *NoProjectError) Is(target error) bool { return target == exitcode.ErrInvalid }
 
 // New resolves the project directory, python, manage.py and .env of env.
 func New(env *config.Environment, deps Deps) (*Target, error) {
@@ -276,7 +276,7 @@ func (t *Target) displayPath(p string) string {
 
 // Run runs the session in the project directory, inheriting ctl's
 // terminal, and returns the exit code.
-func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
+func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 	argv := s.Argv
 	if len(argv) == 0 {
 		argv = t.ShellArgv("")

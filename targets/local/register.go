@@ -21,3 +21,5 @@ func (Driver) New(_ context.Context, env *config.Environment, d targets.Deps) (t
 	}
 	return t, nil
 }
+
+var _ targets.InProject = (*Target)(nil)

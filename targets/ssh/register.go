@@ -21,3 +21,8 @@ func (Driver) New(_ context.Context, env *config.Environment, d targets.Deps) (t
 	}
 	return t, nil
 }
+
+var (
+	_ targets.AddrResolver = (*Target)(nil)
+	_ targets.Revisioner   = (*Target)(nil)
+)

@@ -368,7 +368,7 @@ func (t *Target) Settings() []targets.Setting {
 }
 
 // Run runs the session on the first reachable candidate host.
-func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
+func (t *Target) Run(ctx context.Context, s targets.Command) (int, error) {
 	host, err := t.pickHost(ctx, s.TTY)
 	if err != nil {
 		return 0, err
@@ -378,12 +378,12 @@ func (t *Target) Run(ctx context.Context, s targets.Session) (int, error) {
 }
 
 // RunOn runs a session on host (used by fan-outs).
-func (t *Target) RunOn(ctx context.Context, host string, s targets.Session) (int, error) {
+func (t *Target) RunOn(ctx context.Context, host string, s targets.Command) (int, error) {
 	s.TTY = false
 	return t.runOn(ctx, host, s)
 }
 
-func (t *Target) runOn(ctx context.Context, host string, s targets.Session) (int, error) {
+func (t *Target) runOn(ctx context.Context, host string, s targets.Command) (int, error) {
 	t.markRan(host)
 	remote := t.remoteCommand(s.Argv, s.TTY)
 	args := t.sshArgs(host, !s.TTY)

@@ -23,7 +23,7 @@ import (
 // passes it through.
 func RunInTarget(ctx context.Context, io *iostreams.IOStreams, t targets.Target, argv []string) error {
 	tty := io.IsStdinTTY() && io.IsStdoutTTY()
-	code, err := t.Run(ctx, targets.Session{
+	code, err := t.Run(ctx, targets.Command{
 		Argv:    argv,
 		TTY:     tty,
 		NoStdin: !tty && io.IsStdinTTY(),
@@ -66,7 +66,7 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	where := ""
 	if d, ok := s.Target.(targets.Described); ok {
 		where = d.Where()
-	} else if l, ok := s.Target.(interface{ Dir() string }); ok {
+	} else if l, ok := s.Target.(targets.InProject); ok {
 		where = l.Dir()
 	}
 	sess := shells.Begin(rec, time.Now)
@@ -80,11 +80,7 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	if h, ok := s.Target.(targets.Hosted); ok {
 		sess.SetRemote(h.SessionHost(context.WithoutCancel(ctx)))
 	}
-	code := 0
-	var ee *exitcode.ExitError
-	if errors.As(err, &ee) {
-		code = ee.Code
-	}
+	code := cmdutil.ExitCode(err, true)
 	final, terr := sess.Finish(shells.TrailPath(s.F.Getenv), code, err)
 	if terr != nil && !errors.Is(terr, shells.ErrNoTrailPath) {
 		fmt.Fprintf(s.IO.ErrOut, "warning: session trail not written: %v\n", terr)
