@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/ctlops/ctl/internal/exitcode"
 )
 
 // LogRequest is what `ctl logs` asks of a target: which processes, from
@@ -95,8 +97,8 @@ func (e *LogsNotConfiguredError) Error() string {
 // Hint says what to configure.
 func (e *LogsNotConfiguredError) Hint() string { return e.What }
 
-// ExitCode: a configuration problem.
-func (e *LogsNotConfiguredError) ExitCode() int { return 2 }
+// Is makes it a configuration problem (exit 2).
+func (e *LogsNotConfiguredError) Is(target error) bool { return target == exitcode.ErrInvalid }
 
 // SecretValuer is implemented by targets that can list the secret values
 // of their environment (the database password, SECRET_KEY) without

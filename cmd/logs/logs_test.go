@@ -125,8 +125,8 @@ func TestRun(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		cancel()
 		err := <-done
-		if !errors.Is(err, context.Canceled) || exitcode.For(err, false) != 130 {
-			t.Fatalf("err %v (code %d), want cancelled, 130", err, exitcode.For(err, false))
+		if !errors.Is(err, context.Canceled) || cmdutil.ExitCode(err, false) != 130 {
+			t.Fatalf("err %v (code %d), want cancelled, 130", err, cmdutil.ExitCode(err, false))
 		}
 		if !ft.req.Follow || !strings.Contains(out.String(), "\x1b[") {
 			t.Fatalf("follow %v, out %q", ft.req.Follow, out.String())

@@ -101,8 +101,10 @@ func TestShortName(t *testing.T) {
 		}
 	}
 	a := targets.LogStream{Component: "web", Pod: "web-1-abcde", Container: "web"}
-	if ColorFor(a) != ColorFor(a) {
-		t.Fatal("colour not stable")
+	b := a
+	b.Source = "another key, same prefix"
+	if c := ColorFor(a); c != ColorFor(b) || c != "\x1b[33m" {
+		t.Fatalf("colour %q: not stable", c)
 	}
 }
 

@@ -76,7 +76,7 @@ func TestLogsSSHFileTwoHosts(t *testing.T) {
 	defer cmd.Process.Kill() //nolint:errcheck
 	errOut.WaitFor(t, "following")
 	deadline := time.Now().Add(20 * time.Second)
-	for !(strings.Contains(out.String(), "web1 appended") && strings.Contains(out.String(), "web2 appended")) {
+	for !strings.Contains(out.String(), "web1 appended") || !strings.Contains(out.String(), "web2 appended") {
 		if time.Now().After(deadline) {
 			t.Fatalf("appended line not followed from both hosts:\n%s\n%s", out.String(), errOut.String())
 		}
