@@ -80,6 +80,9 @@ func run() error {
 		return fmt.Errorf("-stern is required (scripts/tools.sh stern)")
 	}
 	wd, _ := os.Getwd()
+	if abs, err := filepath.Abs(*ctlBin); err == nil {
+		*ctlBin = abs // ctl runs in its own directory (ctl.yaml)
+	}
 	b := &bench{sb: sb, script: filepath.Join(wd, "scripts", "sandbox", "app-log.sh")}
 	suffix := make([]byte, 3)
 	rand.Read(suffix) //nolint:errcheck

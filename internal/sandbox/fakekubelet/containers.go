@@ -165,6 +165,11 @@ func (rt *runtime) sync(ctx context.Context, o any) {
 	rt.mu.Lock()
 	if _, running := rt.pods[p.UID]; running {
 		rt.mu.Unlock()
+		// KWOK writes the container statuses wholesale (without the IDs a
+		// runtime gives): put back what the kubelet would report.
+		if rt.statusStale(p) {
+			go rt.reportStatus(ctx, p)
+		}
 		return
 	}
 	pctx, cancel := context.WithCancel(ctx)
@@ -269,9 +274,7 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 		c.mu.Lock()
 		c.instances = append(c.instances, in)
 		c.mu.Unlock()
-		if n > 0 {
-			rt.reportRestart(ctx, p, spec.Name, initC, n, c.previous())
-		}
+		rt.reportStatus(ctx, p)
 		// No rule (yet): nothing runs, the log stays empty; a rule added
 		// later starts the container then.
 		for !ok {
@@ -418,40 +421,92 @@ func writeCRI(f *os.File, stream string, line []byte) {
 	w.Flush() //nolint:errcheck,gosec
 }
 
-// reportRestart puts the new instance in the pod's status: restartCount,
-// the last instance's termination, running since now.
-func (rt *runtime) reportRestart(ctx context.Context, p *corev1.Pod, name string, initC bool, n int, prev *instance) {
-	now := metav1.Now()
+// containerID is what the status says of instance n of a container: a
+// real runtime's ID changes with every restart (stern relies on it).
+func containerID(p *corev1.Pod, name string, n int) string {
+	uid := string(p.UID)
+	if len(uid) > 8 {
+		uid = uid[:8]
+	}
+	return fmt.Sprintf("fakekubelet://%s-%s-%d", uid, name, n)
+}
+
+// statusStale: a container's status does not show its current instance.
+func (rt *runtime) statusStale(p *corev1.Pod) bool {
+	for _, list := range [][]corev1.ContainerStatus{p.Status.InitContainerStatuses, p.Status.ContainerStatuses} {
+		for _, st := range list {
+			c := rt.lookup(p.Namespace, p.Name, st.Name)
+			if c == nil {
+				continue
+			}
+			c.mu.Lock()
+			n := len(c.instances) - 1
+			c.mu.Unlock()
+			if n >= 0 && st.ContainerID != containerID(p, st.Name, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reportStatus puts every container's current instance in the pod's
+// status: its ID, restartCount, the last instance's termination, running
+// since it started.
+func (rt *runtime) reportStatus(ctx context.Context, p *corev1.Pod) {
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		cur, err := rt.client.CoreV1().Pods(p.Namespace).Get(ctx, p.Name, metav1.GetOptions{})
 		if err != nil {
 			return err
 		}
-		statuses := cur.Status.ContainerStatuses
-		if initC {
-			statuses = cur.Status.InitContainerStatuses
+		if cur.UID != p.UID || cur.DeletionTimestamp != nil {
+			return nil
 		}
-		for i := range statuses {
-			st := &statuses[i]
-			if st.Name != name {
-				continue
-			}
-			st.RestartCount = int32(n) //nolint:gosec // small
-			if prev != nil {
+		changed := false
+		for _, list := range [][]corev1.ContainerStatus{cur.Status.InitContainerStatuses, cur.Status.ContainerStatuses} {
+			for i := range list {
+				st := &list[i]
+				c := rt.lookup(p.Namespace, p.Name, st.Name)
+				if c == nil {
+					continue
+				}
+				c.mu.Lock()
+				n := len(c.instances) - 1
+				var in, prev *instance
+				if n >= 0 {
+					in = c.instances[n]
+				}
+				if n >= 1 {
+					prev = c.instances[n-1]
+				}
+				c.mu.Unlock()
+				if in == nil || st.ContainerID == containerID(cur, st.Name, n) {
+					continue
+				}
+				changed = true
+				st.ContainerID = containerID(cur, st.Name, n)
+				if n == 0 {
+					continue // KWOK's state stands for the first instance
+				}
+				st.RestartCount = int32(n) //nolint:gosec // small
 				prev.mu.Lock()
 				st.LastTerminationState = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
 					ExitCode: int32(prev.exitCode), Reason: prev.reason, //nolint:gosec // exit codes are small
 					StartedAt: metav1.NewTime(prev.started), FinishedAt: metav1.NewTime(prev.finished),
+					ContainerID: containerID(cur, st.Name, n-1),
 				}}
 				prev.mu.Unlock()
+				st.State = corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(in.started)}}
+				st.Ready = true
 			}
-			st.State = corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: now}}
-			st.Ready = true
+		}
+		if !changed {
+			return nil
 		}
 		_, err = rt.client.CoreV1().Pods(p.Namespace).UpdateStatus(ctx, cur, metav1.UpdateOptions{})
 		return err
 	})
 	if err != nil && !apierrors.IsNotFound(err) && ctx.Err() == nil {
-		log.Printf("pod %s/%s: status of %s: %v", p.Namespace, p.Name, name, err)
+		log.Printf("pod %s/%s: status: %v", p.Namespace, p.Name, err)
 	}
 }
