@@ -274,7 +274,7 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 		c.mu.Lock()
 		c.instances = append(c.instances, in)
 		c.mu.Unlock()
-		rt.reportStatus(ctx, p)
+		go rt.reportStatus(ctx, p) // as a kubelet: start, then report
 		// No rule (yet): nothing runs, the log stays empty; a rule added
 		// later starts the container then.
 		for !ok {

@@ -111,6 +111,9 @@ func run(o options, sigs <-chan os.Signal) error {
 		if err != nil {
 			return err
 		}
+		// A kubelet's status writes are not throttled to client-go's
+		// default 5/s: 50 pods starting at once would take 20 s.
+		cfg.QPS, cfg.Burst = -1, 0
 		cs, err := kubernetes.NewForConfig(cfg)
 		if err != nil {
 			return err
