@@ -401,8 +401,10 @@ func (b *bench) firstLine(ctx context.Context) error {
 	}()
 	time.Sleep(2 * time.Second) // both watching
 	lat := map[string][]time.Duration{}
-	for i := range *ready {
-		name := fmt.Sprintf("ready-%03d", i)
+	// Sample -1 is a warm-up, not counted: right after the throughput run
+	// the sandbox is still deleting its pods and their logs.
+	for i := -1; i < *ready; i++ {
+		name := fmt.Sprintf("ready-%03d", i+1)
 		w, err := b.sb.Client.CoreV1().Pods(b.ns).Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
 		if err != nil {
 			return err
@@ -440,6 +442,9 @@ func (b *bench) firstLine(ctx context.Context) error {
 					break
 				}
 				time.Sleep(5 * time.Millisecond)
+			}
+			if i < 0 {
+				continue
 			}
 			if at.IsZero() {
 				fmt.Printf("  %s: %s: no first line within 10s\n", tn, name)
@@ -513,6 +518,9 @@ func (b *bench) rss(ctx context.Context) error {
 		t.stop()
 		mu.Lock()
 		fmt.Printf("  %-6s RSS %.1f MB (peak %.1f MB), %d lines  (budget: ctl <= 60 MB)\n", name, float64(last)/1e6, float64(peak)/1e6, lines)
+		if lines < int64(*rssPods) {
+			fmt.Printf("    %s stderr: %s\n", name, tailStr(t.err.String(), 400))
+		}
 		mu.Unlock()
 	}
 	return nil
