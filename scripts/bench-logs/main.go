@@ -269,6 +269,7 @@ func podOf(line []byte) (string, []byte) {
 
 type counts struct {
 	lines, lost, reordered, other int64
+	others                        []string // the first few other lines
 }
 
 func count(r io.Reader, stop <-chan struct{}, res *counts, mu *sync.Mutex) {
@@ -286,6 +287,9 @@ func count(r io.Reader, stop <-chan struct{}, res *counts, mu *sync.Mutex) {
 				switch {
 				case perr != nil || !bytes.HasPrefix(rest, []byte("seq=")):
 					res.other++
+					if len(res.others) < 3 {
+						res.others = append(res.others, string(line))
+					}
 				default:
 					res.lines++
 					if want, ok := next[pod]; ok {
@@ -342,8 +346,8 @@ func (b *bench) throughput(ctx context.Context) error {
 	for _, r := range rs {
 		fmt.Printf("  %-6s %9.0f lines/s  (%d lines; lost %d, reordered %d, other lines %d)\n", r.t.name,
 			float64(r.c.lines)/dur.Seconds(), r.c.lines, r.c.lost, r.c.reordered, r.c.other)
-		if r.c.other > 0 && r.t.err.Len() > 0 {
-			fmt.Printf("    %s stderr: %s\n", r.t.name, tailStr(r.t.err.String(), 300))
+		for _, o := range r.c.others {
+			fmt.Printf("    other: %s", o)
 		}
 	}
 	if rs[1].c.lines > 0 {

@@ -407,6 +407,11 @@ func trimNL(b []byte) []byte {
 }
 
 func writeCRIBuf(w *bufio.Writer, stream string, line []byte) {
+	// Whole lines only reach the file, as containerd writes them: a
+	// reader must never see half a line at the end.
+	if need := len(line) + 48; w.Buffered() > 0 && w.Available() < need {
+		w.Flush() //nolint:errcheck,gosec
+	}
 	w.WriteString(time.Now().UTC().Format(time.RFC3339Nano)) //nolint:errcheck,gosec
 	w.WriteByte(' ')                                         //nolint:errcheck,gosec
 	w.WriteString(stream)                                    //nolint:errcheck,gosec

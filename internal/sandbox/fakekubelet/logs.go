@@ -208,27 +208,20 @@ func (lw *logWriter) write(line []byte) bool {
 	return true
 }
 
-// tailOffset is the offset of the n-th line from the end of f.
+// tailOffset is the offset of the n-th line from the end of f, counting
+// complete lines only (a line still being written is not one yet).
 func tailOffset(f *os.File, n int64) (int64, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return 0, err
 	}
-	size := st.Size()
-	if n == 0 {
-		return size, nil
-	}
 	const chunk = 64 << 10
 	buf := make([]byte, chunk)
-	pos := size
+	pos := st.Size()
+	end := int64(-1) // just after the last newline
 	var count int64
-	// The last byte is the newline of the last line: skip it.
-	skipLast := true
 	for pos > 0 {
-		sz := int64(chunk)
-		if pos < sz {
-			sz = pos
-		}
+		sz := min(int64(chunk), pos)
 		pos -= sz
 		if _, err := f.ReadAt(buf[:sz], pos); err != nil && err != io.EOF { //nolint:errorlint // ReadAt returns io.EOF as is
 			return 0, err
@@ -237,8 +230,11 @@ func tailOffset(f *os.File, n int64) (int64, error) {
 			if buf[i] != '\n' {
 				continue
 			}
-			if skipLast && pos+i == size-1 {
-				skipLast = false
+			if end < 0 {
+				end = pos + i + 1
+				if n == 0 {
+					return end, nil
+				}
 				continue
 			}
 			count++
@@ -246,7 +242,9 @@ func tailOffset(f *os.File, n int64) (int64, error) {
 				return pos + i + 1, nil
 			}
 		}
-		skipLast = false
+	}
+	if end < 0 && n == 0 {
+		return 0, nil
 	}
 	return 0, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -179,5 +180,27 @@ func TestContainerRestart(t *testing.T) {
 	cur := waitLogs(t, srv, "app", "", "run at")
 	if prev == cur {
 		t.Fatalf("previous and current are the same instance: %q", cur)
+	}
+}
+
+func TestTailOffsetCompleteLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.log")
+	content := "a\nbb\nccc\npart"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close() //nolint:errcheck
+	for _, tt := range []struct {
+		n    int64
+		want string
+	}{{0, "part"}, {1, "ccc\npart"}, {2, "bb\nccc\npart"}, {5, content}} {
+		off, err := tailOffset(f, tt.n)
+		if err != nil || content[off:] != tt.want {
+			t.Errorf("tailOffset(%d) = %d (%q), want %q", tt.n, off, content[off:], tt.want)
+		}
 	}
 }
