@@ -394,6 +394,18 @@ func (r *logRun) follow(ctx context.Context, pt *podTrack, container string, fro
 		if gone || apierrors.IsNotFound(errors.Unwrap(err)) || apierrors.IsNotFound(err) {
 			return
 		}
+		if err != nil && waitingToStart(err) {
+			// Not running yet (the kubelet has not started what the pod
+			// status already says): quietly look again.
+			select {
+			case <-ctx.Done():
+				return
+			case <-changed:
+			case <-time.After(250 * time.Millisecond):
+			}
+			first = !fromStart && last.IsZero()
+			continue
+		}
 		if err != nil || readErr != nil {
 			failures++
 			cause := err
@@ -442,9 +454,20 @@ func restartText(p *corev1.Pod, container string) string {
 func logError(err error) string {
 	var se apierrors.APIStatus
 	if errors.As(err, &se) {
-		return se.Status().Message
+		return strings.TrimSpace(se.Status().Message)
 	}
-	return reason(err)
+	return strings.TrimSpace(reason(err))
+}
+
+// waitingToStart: the API server or the kubelet says the container has
+// not started (yet).
+func waitingToStart(err error) bool {
+	var se apierrors.APIStatus
+	if !errors.As(err, &se) {
+		return false
+	}
+	msg := se.Status().Message
+	return apierrors.IsBadRequest(err) && (strings.Contains(msg, "waiting to start") || strings.Contains(msg, "ContainerCreating") || strings.Contains(msg, "PodInitializing"))
 }
 
 func backoff(n int) time.Duration {
