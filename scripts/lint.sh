@@ -15,5 +15,5 @@ fi
 echo "lint: gofmt -l: clean"
 
 lint=$(scripts/tools.sh golangci-lint)
-"$lint" run ./...
+"$lint" run --allow-parallel-runners ./...
 echo "lint: golangci-lint $("$lint" version --short 2>/dev/null || true): clean"

@@ -168,7 +168,7 @@ func checkDatabase(ctx context.Context, t targets.Target) Outcome {
 		}
 		return failure(err)
 	}
-	defer closeDB()
+	defer func() { _ = closeDB() }()
 	switch db.Engine {
 	case "sqlite":
 		if _, err := os.Stat(db.Name); err != nil {

@@ -310,7 +310,9 @@ func TestStoppedPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.Chmod(dir, 0o755)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	rig := filepath.Join(testenv.RepoRoot(t), "scripts", "pg-rig.sh")
 	t.Cleanup(func() { _ = exec.Command(rig, "stop", dir, "--purge").Run() })
 	if out, err := exec.Command(rig, "start", dir).CombinedOutput(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -364,9 +363,4 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil || !errors.Is(err, fs.ErrNotExist)
 }

@@ -398,7 +398,12 @@ func forward(t *testing.T, sb *sandbox.Sandbox, proto, ns, pod string, port int)
 	}
 	done := make(chan error, 1)
 	go func() { done <- pf.ForwardPorts() }()
-	t.Cleanup(func() { close(stop); <-done })
+	t.Cleanup(func() {
+		close(stop)
+		if err := <-done; err != nil {
+			t.Logf("port-forward ended: %v", err)
+		}
+	})
 	select {
 	case <-ready:
 	case err := <-done:

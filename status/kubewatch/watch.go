@@ -108,11 +108,11 @@ func (w *Watcher) clusterWide() bool {
 // Run starts the informers, publishes every row once they have synced,
 // then the rows of namespaces that change, until ctx ends.
 func (w *Watcher) Run(ctx context.Context, sink status.Sink) error {
-	var all []cache.SharedIndexInformer
 	informer := func(client rest.Interface, resource, ns string, example runtime.Object, tweak func(*metav1.ListOptions)) cache.SharedIndexInformer {
 		lw := w.conn.ListWatch(client, resource, ns, tweak)
-		// One LIST per kind, served from the API server's watch cache,
-		// rather than pages of 500: 6,000 pods are one round trip, not 12.
+		// The initial state arrives as a watch stream (client-go's
+		// WatchListClient, on by default); where the server cannot stream
+		// it, the fallback LIST is one request rather than pages of 500.
 		lw.DisableChunking = true
 		inf := cache.NewSharedIndexInformerWithOptions(lw, example,
 			cache.SharedIndexInformerOptions{Indexers: cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}})
@@ -143,7 +143,7 @@ func (w *Watcher) Run(ctx context.Context, sink status.Sink) error {
 			register(ns, nil)
 		}
 	}
-	all = w.informers()
+	all := w.informers()
 	for _, inf := range all {
 		_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) { w.watchError(sink, err) })
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{

@@ -60,7 +60,7 @@ func (DefaultForwarder) Forward(cfg *rest.Config, u *url.URL, addresses, ports [
 	if err != nil {
 		return err
 	}
-	var dialer httpstream.Dialer = spdy.NewDialerForStreaming(up, &http.Client{Transport: rt}, http.MethodPost, u)
+	dialer := spdy.NewDialerForStreaming(up, &http.Client{Transport: rt}, http.MethodPost, u)
 	if ws, err := portforward.NewSPDYOverWebsocketDialerForStreaming(u, cfg); err == nil {
 		dialer = portforward.NewFallbackDialerForStreaming(ws, dialer, shouldFallback)
 	}

@@ -116,6 +116,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	if len(parts) == 5 && parts[2] == "pods" && parts[4] == "log" {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "log of "+parts[3]+" tail="+r.URL.Query().Get("tailLines")+"\n")
+		return
+	}
 	if code, ok := f.status[res]; ok {
 		f.writeStatus(w, code, res, name)
 		return

@@ -29,7 +29,6 @@ type vmApp struct {
 	home    string
 	proj    string // the "remote" project directory
 	envFile string // the "remote" env file (database.url_from)
-	dsn     string
 	mux     string // ControlMaster sockets
 }
 

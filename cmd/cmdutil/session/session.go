@@ -6,12 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ctlops/ctl/cmd/cmdutil"
 	"os"
 	"os/user"
 	"strings"
 	"time"
 
+	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/shells"

@@ -181,7 +181,12 @@ func TestPortForward(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- pf.ForwardPorts() }()
-	defer func() { close(stop); <-done }()
+	defer func() {
+		close(stop)
+		if err := <-done; err != nil {
+			t.Logf("port-forward ended: %v", err)
+		}
+	}()
 	<-ready
 	ports, _ := pf.GetPorts()
 	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ports[0].Local))
