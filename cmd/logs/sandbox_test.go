@@ -108,6 +108,13 @@ func TestLogsSandbox(t *testing.T) {
 		}
 	})
 
+	t.Run("stream bound said", func(t *testing.T) {
+		r := a.Run(t, "", "logs", "qa", "--no-follow", "--json", "--max-streams", "1")
+		if r.Code != 0 || !strings.Contains(r.Stdout, `"marker":"limit"`) || !strings.Contains(r.Stdout, "1 streams open") {
+			t.Fatalf("exit %d\n%s", r.Code, tail(r.Stdout, 2000))
+		}
+	})
+
 	t.Run("since and tail", func(t *testing.T) {
 		r := a.Run(t, "", "logs", "qa", "worker", "--no-follow")
 		if !strings.Contains(r.Stdout, "celery@worker-") {
@@ -130,7 +137,8 @@ func TestLogsSandbox(t *testing.T) {
 	t.Run("follow churn restart job", func(t *testing.T) {
 		sb := a.SB
 		script := sandbox.AppLogScript(t)
-		sb.SetContainerRule(t, sandbox.ContainerRule{Namespace: a.NS, PodPrefix: "crash-", Command: []string{"/bin/sh", script, "crash"}})
+		sb.SetContainerRule(t, sandbox.ContainerRule{Namespace: a.NS, PodPrefix: "crash-", Container: "setup", Command: []string{"/bin/sh", "-c", "echo init: settings checked"}})
+		sb.SetContainerRule(t, sandbox.ContainerRule{Namespace: a.NS, PodPrefix: "crash-", Container: "app", Command: []string{"/bin/sh", script, "crash"}})
 		sb.SetContainerRule(t, sandbox.ContainerRule{Namespace: a.NS, PodPrefix: "migrate-", Command: []string{"/bin/sh", script, "migrate"}})
 
 		cmd := a.Command(t, "logs", "qa", "-f", "--json", "--since", "0")
@@ -169,16 +177,26 @@ func TestLogsSandbox(t *testing.T) {
 		labels := map[string]string{"app.kubernetes.io/part-of": "myapp", "app.kubernetes.io/component": "crash"}
 		if _, err := sb.Client.CoreV1().Pods(a.NS).Create(ctx, &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Name: "crash-1", Labels: labels},
-			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "crash"}}},
+			Spec: corev1.PodSpec{InitContainers: []corev1.Container{{Name: "setup", Image: "crash"}},
+				Containers: []corev1.Container{{Name: "app", Image: "crash"}}},
 		}, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
+		waitEnvelope(t, &out, "the init container's line", func(e envelope) bool {
+			return e.Pod == "crash-1" && e.Container == "setup" && e.Line != nil && *e.Line == "init: settings checked"
+		})
 		waitEnvelope(t, &out, "a restart marker", func(e envelope) bool {
 			return e.Marker == "restart" && strings.Contains(e.Text, "crash-1/app restarted: exit 137")
 		})
 		waitEnvelope(t, &out, "the restarted instance's lines", func(e envelope) bool {
 			return e.Pod == "crash-1" && e.Line != nil && strings.Contains(*e.Line, "out of memory") && afterMarker(out.String(), e)
 		})
+
+		// --previous: the instance before the last restart.
+		r := a.Run(t, "", "logs", "qa", "crash", "-c", "app", "--previous", "--json")
+		if es := envelopes(t, r.Stdout); r.Code != 0 || len(es) == 0 || es[0].Pod != "crash-1" || es[0].Line == nil {
+			t.Fatalf("--previous: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+		}
 
 		// A Job's pod: its lines, to the end.
 		jl := map[string]string{"app.kubernetes.io/part-of": "myapp", "app.kubernetes.io/component": "migrate"}
@@ -264,6 +282,45 @@ func scale(t *testing.T, a *sandboxtest.App, name string, n int32) {
 	d.Spec.Replicas = &n
 	if _, err := a.SB.Client.AppsV1().Deployments(a.NS).Update(ctx, d, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A dropped API connection: a marker, then the stream resumes, no line
+// repeated.
+func TestLogsSandboxReconnect(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{Logs: true, LogInterval: "0.1"})
+	relay := a.ProxyAPI(t)
+	cmd := a.Command(t, "logs", "qa", "web", "-c", "web", "-f", "--json", "--tail", "0")
+	var out, errOut testenv.SyncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill() //nolint:errcheck
+	waitEnvelope(t, &out, "a line", func(e envelope) bool { return e.JSON != nil })
+	relay.Cut()
+	waitEnvelope(t, &out, "a reconnect marker", func(e envelope) bool { return e.Marker == "reconnect" })
+	n := strings.Count(out.String(), "\n")
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Count(out.String(), "\n") < n+10 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no lines after the reconnection:\n%s", tail(out.String(), 3000))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT) //nolint:errcheck
+	cmd.Wait()                         //nolint:errcheck
+	// Access lines carry "seq": each seen once, in order.
+	last := 0
+	for _, e := range envelopes(t, out.String()) {
+		var rec struct{ Seq int }
+		if e.JSON == nil || json.Unmarshal(e.JSON, &rec) != nil || rec.Seq == 0 || !strings.Contains(string(e.JSON), `"method"`) {
+			continue
+		}
+		if rec.Seq <= last {
+			t.Fatalf("seq %d after %d: repeated or reordered\n%s", rec.Seq, last, tail(out.String(), 3000))
+		}
+		last = rec.Seq
 	}
 }
 
