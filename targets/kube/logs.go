@@ -541,3 +541,18 @@ func (r *logRun) read(rc io.Reader, stream targets.LogStream, last time.Time, at
 		}
 	}
 }
+
+var _ targets.SecretValuer = (*Target)(nil)
+
+// SecretValues is the database password as dbshell resolves it (Secret,
+// the app container's environment or Django), without a port-forward.
+func (t *Target) SecretValues(ctx context.Context) ([]string, error) {
+	db, err := t.credentials(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if db.Password == "" {
+		return nil, nil
+	}
+	return []string{db.Password}, nil
+}
