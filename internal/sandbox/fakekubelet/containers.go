@@ -75,6 +75,9 @@ func (in *instance) notify(end bool, code int, reason string) {
 type container struct {
 	mu        sync.Mutex
 	instances []*instance
+	// running: a rule gave it a command (containers without one run
+	// nothing and keep KWOK's status).
+	running bool
 }
 
 func (c *container) current() *instance {
@@ -106,6 +109,9 @@ type runtime struct {
 	pods map[types.UID]*podRun
 	// byName finds a pod's containers for containerLogs: ns/pod/container.
 	byName map[string]*container
+
+	rulesMu      sync.Mutex
+	rulesChanged chan struct{} // closed when the rules file changes
 }
 
 type podRun struct {
@@ -116,7 +122,7 @@ type podRun struct {
 
 func newRuntime(client kubernetes.Interface, rulesFile, logDir string, procs *procTable) *runtime {
 	return &runtime{client: client, rulesFile: rulesFile, logDir: logDir, procs: procs,
-		pods: map[types.UID]*podRun{}, byName: map[string]*container{}}
+		pods: map[types.UID]*podRun{}, byName: map[string]*container{}, rulesChanged: make(chan struct{})}
 }
 
 func (rt *runtime) lookup(ns, pod, name string) *container {
@@ -125,8 +131,40 @@ func (rt *runtime) lookup(ns, pod, name string) *container {
 	return rt.byName[ns+"/"+pod+"/"+name]
 }
 
+// rulesChange is closed at the next change of the rules file.
+func (rt *runtime) rulesChange() <-chan struct{} {
+	rt.rulesMu.Lock()
+	defer rt.rulesMu.Unlock()
+	return rt.rulesChanged
+}
+
+// watchRules closes rulesChanged whenever the rules file's mtime or size
+// changes (looked at every 500ms).
+func (rt *runtime) watchRules(ctx context.Context) {
+	var last os.FileInfo
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+		st, err := os.Stat(rt.rulesFile)
+		if err != nil {
+			continue
+		}
+		if last != nil && (!st.ModTime().Equal(last.ModTime()) || st.Size() != last.Size()) {
+			rt.rulesMu.Lock()
+			close(rt.rulesChanged)
+			rt.rulesChanged = make(chan struct{})
+			rt.rulesMu.Unlock()
+		}
+		last = st
+	}
+}
+
 // watch follows the node's pods until ctx ends.
 func (rt *runtime) watch(ctx context.Context, node string) {
+	go rt.watchRules(ctx)
 	f := informers.NewSharedInformerFactoryWithOptions(rt.client, 0, informers.WithTweakListOptions(func(o *metav1.ListOptions) {
 		o.FieldSelector = fields.OneTermEqualSelector("spec.nodeName", node).String()
 	}))
@@ -274,19 +312,23 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 		c.mu.Lock()
 		c.instances = append(c.instances, in)
 		c.mu.Unlock()
-		go rt.reportStatus(ctx, p) // as a kubelet: start, then report
 		// No rule (yet): nothing runs, the log stays empty; a rule added
-		// later starts the container then.
+		// later starts the container then (one watcher of the rules file
+		// for all of them: the sandbox may hold thousands of pods).
 		for !ok {
 			select {
 			case <-ctx.Done():
 				f.Close() //nolint:errcheck,gosec
 				in.notify(true, 137, "Killed")
 				return false
-			case <-time.After(time.Second):
+			case <-rt.rulesChange():
 				rule, ok = find()
 			}
 		}
+		c.mu.Lock()
+		c.running = true
+		c.mu.Unlock()
+		go rt.reportStatus(ctx, p) // as a kubelet: start, then report
 		code, reason := rt.runOnce(ctx, p, rule, in, f)
 		f.Close() //nolint:errcheck,gosec
 		in.notify(true, code, reason)
@@ -445,9 +487,9 @@ func (rt *runtime) statusStale(p *corev1.Pod) bool {
 				continue
 			}
 			c.mu.Lock()
-			n := len(c.instances) - 1
+			n, running := len(c.instances)-1, c.running
 			c.mu.Unlock()
-			if n >= 0 && st.ContainerID != containerID(p, st.Name, n) {
+			if running && n >= 0 && st.ContainerID != containerID(p, st.Name, n) {
 				return true
 			}
 		}
@@ -477,6 +519,9 @@ func (rt *runtime) reportStatus(ctx context.Context, p *corev1.Pod) {
 				}
 				c.mu.Lock()
 				n := len(c.instances) - 1
+				if !c.running {
+					n = -1 // KWOK's status stands for what runs nothing
+				}
 				var in, prev *instance
 				if n >= 0 {
 					in = c.instances[n]
