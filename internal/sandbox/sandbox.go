@@ -243,8 +243,8 @@ func (s *Sandbox) SetPortForwardRule(t testing.TB, r PortForwardRule) {
 }
 
 // SetContainerRule says what matching pods' containers run (their logs are
-// what containerLogs serves); removed when the test ends. Set it before
-// the pods are created: a container's rule is read when it starts.
+// what containerLogs serves); removed when the test ends. A container
+// whose pod exists already starts within a second.
 func (s *Sandbox) SetContainerRule(t testing.TB, r ContainerRule) {
 	t.Helper()
 	s.updateRules(t, func(rs *rules.Rules) { rs.SetContainer(r) })
