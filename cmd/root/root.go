@@ -19,6 +19,7 @@ import (
 	envCmd "github.com/ctlops/ctl/cmd/env"
 	execCmd "github.com/ctlops/ctl/cmd/exec"
 	initCmd "github.com/ctlops/ctl/cmd/init"
+	logsCmd "github.com/ctlops/ctl/cmd/logs"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
 	sessionsCmd "github.com/ctlops/ctl/cmd/sessions"
@@ -46,6 +47,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		dbshellCmd.NewCmdDBShell(f, nil),
 		execCmd.NewCmdExec(f, nil),
 		manageCmd.NewCmdManage(f, nil),
+		logsCmd.NewCmdLogs(f, nil),
 	} {
 		c.GroupID = GroupSessions
 		cmd.AddCommand(c)

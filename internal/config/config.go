@@ -93,6 +93,16 @@ type Sanitize struct {
 	Manage string // manage.py command and arguments, e.g. "scrub_users --all"
 }
 
+// Logs are the log sources of an ssh or local environment.
+type Logs struct {
+	// Journal are systemd units (journalctl -u), ssh only.
+	Journal []string
+	// Files are log files (tail -F); local paths are relative to dir.
+	Files []string
+	// Docker are container names (docker logs), ssh only.
+	Docker []string
+}
+
 // Environment is one named environment after merging all layers.
 type Environment struct {
 	Name string
@@ -135,6 +145,10 @@ type Environment struct {
 	// RevisionCommand prints the deployed revision (ctl status); run in
 	// dir on the first host that answers.
 	RevisionCommand string
+
+	// Logs are where `ctl logs` reads an ssh or local environment's
+	// processes.
+	Logs Logs
 
 	// Origins maps a dotted key ("python", "database.url") to where its
 	// value came from. Keys absent here are unset.

@@ -56,6 +56,7 @@ func (f *field) appliesTo(target string) bool {
 var (
 	onlyKube   = []string{TargetKubernetes}
 	onlySSH    = []string{TargetSSH}
+	sshLocal   = []string{TargetSSH, TargetLocal}
 	remoteOnly = []string{TargetKubernetes, TargetSSH}
 )
 
@@ -152,6 +153,12 @@ func buildSchema() []*field {
 			func(e *Environment) *string { return &e.KnownHosts }),
 		mk("ssh_options", kList, onlySSH, "extra ssh -o options, e.g. [ConnectTimeout=5]",
 			func(e *Environment, v any) { e.SSHOptions = v.([]string) }, func(e *Environment) any { return e.SSHOptions }),
+		mk("logs.journal", kList, onlySSH, "systemd units whose journal `ctl logs` follows on every host (journalctl -u)",
+			func(e *Environment, v any) { e.Logs.Journal = v.([]string) }, func(e *Environment) any { return e.Logs.Journal }),
+		mk("logs.files", kList, sshLocal, "log files `ctl logs` follows (tail -F): on every host for ssh, relative to dir locally",
+			func(e *Environment, v any) { e.Logs.Files = v.([]string) }, func(e *Environment) any { return e.Logs.Files }),
+		mk("logs.docker", kList, onlySSH, "containers whose logs `ctl logs` follows on every host (docker logs)",
+			func(e *Environment, v any) { e.Logs.Docker = v.([]string) }, func(e *Environment) any { return e.Logs.Docker }),
 		sfield("revision_command", onlySSH, "shell command printing the deployed revision for `ctl status`, run in dir as sudo_user (default: git describe, else the REVISION file)",
 			func(e *Environment) *string { return &e.RevisionCommand }),
 	}

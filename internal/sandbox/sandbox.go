@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -50,6 +51,7 @@ import (
 type (
 	ExecRule        = rules.Exec
 	PortForwardRule = rules.PortForward
+	ContainerRule   = rules.Container
 )
 
 // Sandbox is a running sandbox.
@@ -238,6 +240,27 @@ func (s *Sandbox) SetPortForwardRule(t testing.TB, r PortForwardRule) {
 	t.Helper()
 	s.updateRules(t, func(rs *rules.Rules) { rs.SetPortForward(r) })
 	t.Cleanup(func() { s.updateRules(t, func(rs *rules.Rules) { rs.RemovePortForward(r) }) })
+}
+
+// SetContainerRule says what matching pods' containers run (their logs are
+// what containerLogs serves); removed when the test ends. A container
+// whose pod exists already starts within a second.
+func (s *Sandbox) SetContainerRule(t testing.TB, r ContainerRule) {
+	t.Helper()
+	s.updateRules(t, func(rs *rules.Rules) { rs.SetContainer(r) })
+	t.Cleanup(func() { s.updateRules(t, func(rs *rules.Rules) { rs.RemoveContainer(r) }) })
+}
+
+// AppLogScript is scripts/sandbox/app-log.sh, what the demo's containers
+// run: AppLogScript(t) + " web" and so on.
+func AppLogScript(t testing.TB) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	p := filepath.Join(filepath.Dir(file), "..", "..", "scripts", "sandbox", "app-log.sh")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func (s *Sandbox) updateRules(t testing.TB, fn func(*rules.Rules)) {

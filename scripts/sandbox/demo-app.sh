@@ -168,7 +168,7 @@ mkdir -p "$S/home"
 cat >"$S/home/.bashrc" <<'EOF'
 PS1='\u@${HOSTNAME}:\w\$ '
 EOF
-DEMO_HOME=$S/home DEMO_PROJECT=$PROJECT DEMO_DSN=$DSN DEMO_PG_PORT=$PG_PORT flock "$RULES.lock" "$SBX_PY" - "$RULES" <<'PY'
+DEMO_APPLOG=$(cd "$(dirname "$0")" && pwd)/app-log.sh DEMO_HOME=$S/home DEMO_PROJECT=$PROJECT DEMO_DSN=$DSN DEMO_PG_PORT=$PG_PORT flock "$RULES.lock" "$SBX_PY" - "$RULES" <<'PY'
 import json, os, sys, tempfile
 path = sys.argv[1]
 project, dsn, port = os.environ["DEMO_PROJECT"], os.environ["DEMO_DSN"], int(os.environ["DEMO_PG_PORT"])
@@ -180,6 +180,8 @@ except FileNotFoundError:
 ours = ("myapp-qa", "myapp-prod")
 execs = [r for r in rules.get("exec") or [] if r.get("namespace") not in ours]
 forwards = [r for r in rules.get("portForward") or [] if r.get("namespace") not in ours]
+containers = [r for r in rules.get("containers") or [] if r.get("namespace") not in ours]
+applog = os.environ["DEMO_APPLOG"]
 venv = os.path.join(project, ".venv")
 home = os.environ["DEMO_HOME"]
 for ns in ours:
@@ -196,10 +198,13 @@ for ns in ours:
                 "HOME=" + home,
             ],
         })
+        # what the container "runs": log lines like the app's (ctl logs)
+        containers.append({"namespace": ns, "podPrefix": component + "-", "container": component,
+                           "command": ["/bin/sh", applog, component]})
     forwards.append({"namespace": ns, "podPrefix": "postgres", "port": 5432, "target": "127.0.0.1:%d" % port})
 fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".rules.")
 with os.fdopen(fd, "w") as f:
-    json.dump({"exec": execs, "portForward": forwards}, f, indent=2)
+    json.dump({"exec": execs, "portForward": forwards, "containers": containers}, f, indent=2)
     f.write("\n")
 os.chmod(tmp, 0o600)
 os.replace(tmp, path)

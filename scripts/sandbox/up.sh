@@ -301,7 +301,8 @@ if [ "$MODE" = fake ]; then
     fail "go build ./internal/sandbox/fakekubelet failed"
   fi
   start fakekubelet "$FAKE_KUBELET" --listen="127.0.0.1:$KUBELET_PORT" --rules="$RULES" \
-    --tls-cert-file="$P/kubelet.crt" --tls-private-key-file="$P/kubelet.key" --client-ca-file="$P/ca.crt"
+    --tls-cert-file="$P/kubelet.crt" --tls-private-key-file="$P/kubelet.key" --client-ca-file="$P/ca.crt" \
+    --kubeconfig="$S/admin.kubeconfig" --node-name=kwok-node-0
 fi
 
 CLIENT=(--cacert "$P/ca.crt" --cert "$P/admin.crt" --key "$P/admin.key" --max-time 2)

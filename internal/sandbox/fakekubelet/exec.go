@@ -39,6 +39,8 @@ const basePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 type kubelet struct {
 	rulesFile string
 	procs     *procTable
+	// runtime runs the pods' containers (nil without --kubeconfig).
+	runtime *runtime
 }
 
 func (k *kubelet) serveExec(w http.ResponseWriter, r *http.Request) {

@@ -1,5 +1,5 @@
-// Command fakekubelet serves the kubelet's streaming API (exec and
-// port-forward) for the sandbox's KWOK node, running commands on this host.
+// Command fakekubelet serves the kubelet's streaming API (exec,
+// port-forward and containerLogs) for the sandbox's KWOK node, running commands on this host.
 //
 // KWOK keeps doing node and pod lifecycle; the API server is pointed at this
 // server instead of KWOK's because KWOK's exec loses exit codes, never closes
@@ -36,12 +36,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 )
 
 type options struct {
 	listen, rulesFile, certFile, keyFile, clientCAFile string
+	kubeconfig, nodeName, logDir                       string
 }
 
 func main() {
@@ -59,6 +64,9 @@ func main() {
 	flag.StringVar(&o.certFile, "tls-cert-file", "", "serving certificate (required)")
 	flag.StringVar(&o.keyFile, "tls-private-key-file", "", "serving key (required)")
 	flag.StringVar(&o.clientCAFile, "client-ca-file", "", "CA that signs the clients' certificates (required)")
+	flag.StringVar(&o.kubeconfig, "kubeconfig", "", "API server credentials: with it, the node's pods' containers run by the rules and their logs are served")
+	flag.StringVar(&o.nodeName, "node-name", "kwok-node-0", "the node whose pods run here")
+	flag.StringVar(&o.logDir, "log-dir", "", "where containers' logs are kept (default: pod-logs beside the rules file)")
 	flag.Parse()
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
 	log.SetPrefix("fakekubelet: ")
@@ -95,6 +103,33 @@ func run(o options, sigs <-chan os.Signal) error {
 
 	procs := newProcTable()
 	k := &kubelet{rulesFile: o.rulesFile, procs: procs}
+	ctx, stopPods := context.WithCancel(context.Background())
+	defer stopPods()
+	podsDone := make(chan struct{})
+	if o.kubeconfig != "" {
+		cfg, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)
+		if err != nil {
+			return err
+		}
+		// A kubelet's status writes are not throttled to client-go's
+		// default 5/s: 50 pods starting at once would take 20 s.
+		cfg.QPS, cfg.Burst = -1, 0
+		cs, err := kubernetes.NewForConfig(cfg)
+		if err != nil {
+			return err
+		}
+		if o.logDir == "" {
+			o.logDir = filepath.Join(filepath.Dir(o.rulesFile), "pod-logs")
+		}
+		if err := os.MkdirAll(o.logDir, 0o700); err != nil {
+			return err
+		}
+		k.runtime = newRuntime(cs, o.rulesFile, o.logDir, procs)
+		go func() { defer close(podsDone); k.runtime.watch(ctx, o.nodeName) }()
+		log.Printf("running the containers of node %s's pods, logs in %s", o.nodeName, o.logDir)
+	} else {
+		close(podsDone)
+	}
 	srv := &http.Server{
 		Handler:           k.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -124,10 +159,15 @@ func run(o options, sigs <-chan os.Signal) error {
 	}
 	// Hijacked exec/port-forward connections are not tracked by Shutdown:
 	// end their processes, then stop.
+	stopPods()
 	procs.killAll()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	select {
+	case <-podsDone:
+	case <-time.After(2 * time.Second):
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	srv.Shutdown(ctx) //nolint:errcheck,gosec // exiting anyway
+	srv.Shutdown(sctx) //nolint:errcheck,gosec // exiting anyway
 	return nil
 }
 
@@ -142,9 +182,10 @@ func (k *kubelet) routes() http.Handler {
 	mux.HandleFunc("/exec/{ns}/{pod}/{uid}/{container}", k.serveExec)
 	mux.HandleFunc("/portForward/{ns}/{pod}", k.servePortForward)
 	mux.HandleFunc("/portForward/{ns}/{pod}/{uid}", k.servePortForward)
+	mux.HandleFunc("GET /containerLogs/{ns}/{pod}/{container}", k.serveContainerLogs)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		log.Printf("%s %s: not served", r.Method, r.URL.Path)
-		http.Error(w, "fakekubelet serves only exec and portForward, not "+r.URL.Path, http.StatusNotFound)
+		http.Error(w, "fakekubelet serves only exec, portForward and containerLogs, not "+r.URL.Path, http.StatusNotFound)
 	})
 	return mux
 }

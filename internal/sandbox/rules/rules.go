@@ -48,10 +48,68 @@ type PortForward struct {
 	Target    string `json:"target"`
 }
 
+// Container says what a matching pod's container "runs": fakekubelet
+// starts Command when it sees the pod on its node (init containers first,
+// to completion), records its stdout and stderr in a CRI log file served
+// by the kubelet's containerLogs endpoint, and restarts it by the pod's
+// restartPolicy, reporting restarts in the pod's status. Containers
+// without a rule run nothing and have an empty log.
+type Container struct {
+	Namespace string   `json:"namespace,omitempty"`
+	PodPrefix string   `json:"podPrefix,omitempty"`
+	Container string   `json:"container,omitempty"`
+	Command   []string `json:"command"`
+	WorkDir   string   `json:"workDir,omitempty"`
+	Env       []string `json:"env,omitempty"`
+}
+
+// Matches reports whether the rule applies to the container of a pod.
+func (r Container) Matches(namespace, pod, container string) bool {
+	return match(r.Namespace, namespace) && strings.HasPrefix(pod, r.PodPrefix) && match(r.Container, container)
+}
+
+// SameKey reports whether two rules select the same containers.
+func (r Container) SameKey(o Container) bool {
+	return r.Namespace == o.Namespace && r.PodPrefix == o.PodPrefix && r.Container == o.Container
+}
+
+// FindContainer returns the first container rule for the container.
+func (rs *Rules) FindContainer(namespace, pod, container string) (Container, bool) {
+	for _, r := range rs.Containers {
+		if r.Matches(namespace, pod, container) {
+			return r, true
+		}
+	}
+	return Container{}, false
+}
+
+// SetContainer replaces the rule with the same key, or appends r.
+func (rs *Rules) SetContainer(r Container) {
+	for i := range rs.Containers {
+		if rs.Containers[i].SameKey(r) {
+			rs.Containers[i] = r
+			return
+		}
+	}
+	rs.Containers = append(rs.Containers, r)
+}
+
+// RemoveContainer drops the rule with r's key.
+func (rs *Rules) RemoveContainer(r Container) {
+	out := rs.Containers[:0]
+	for _, x := range rs.Containers {
+		if !x.SameKey(r) {
+			out = append(out, x)
+		}
+	}
+	rs.Containers = out
+}
+
 // Rules is the whole file.
 type Rules struct {
 	Exec        []Exec        `json:"exec"`
 	PortForward []PortForward `json:"portForward"`
+	Containers  []Container   `json:"containers,omitempty"`
 }
 
 func match(field, value string) bool { return field == "" || field == value }
@@ -152,6 +210,14 @@ func (rs *Rules) Validate() error {
 			if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
 				errs = append(errs, fmt.Errorf("exec[%d]: env entry %q is not KEY=value", i, redact(kv)))
 			}
+		}
+	}
+	for i, r := range rs.Containers {
+		if len(r.Command) == 0 {
+			errs = append(errs, fmt.Errorf("containers[%d]: no command", i))
+		}
+		if r.WorkDir != "" && !filepath.IsAbs(r.WorkDir) {
+			errs = append(errs, fmt.Errorf("containers[%d]: workDir %q is not absolute", i, r.WorkDir))
 		}
 	}
 	for i, r := range rs.PortForward {

@@ -61,6 +61,11 @@ type AppOptions struct {
 	// and the exec's environment) instead of the rig's own, for tests
 	// that replace it (ctl db restore).
 	Database string
+	// Logs makes the web and worker containers write log lines
+	// (scripts/sandbox/app-log.sh: plain and JSON lines, one every
+	// LogInterval, default 1s) that pods/log serves.
+	Logs        bool
+	LogInterval string
 }
 
 func int32p(i int32) *int32 { return &i }
@@ -115,6 +120,17 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: ann}, Spec: corev1.PodSpec{Containers: containers}}},
 		}, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
+		}
+	}
+	if o.Logs {
+		script := sandbox.AppLogScript(t)
+		iv := o.LogInterval
+		if iv == "" {
+			iv = "1"
+		}
+		for _, comp := range []string{"web", "worker"} {
+			sb.SetContainerRule(t, sandbox.ContainerRule{Namespace: a.NS, PodPrefix: comp + "-", Container: comp,
+				Command: []string{"/bin/sh", script, comp}, Env: []string{"LOG_INTERVAL=" + iv}})
 		}
 	}
 	webReplicas := o.WebReplicas

@@ -1,0 +1,102 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ctlops/ctl/internal/config"
+	"github.com/ctlops/ctl/targets"
+)
+
+type collect struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (c *collect) sink(ev targets.LogEvent) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ev.Kind == targets.LogLine {
+		c.lines = append(c.lines, ev.Text)
+	} else {
+		c.lines = append(c.lines, "marker:"+ev.Marker)
+	}
+}
+
+func (c *collect) get() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.lines...)
+}
+
+func TestLogsFiles(t *testing.T) {
+	pollEvery = 10 * time.Millisecond
+	dir := t.TempDir()
+	path := filepath.Join(dir, "logs", "django.log")
+	os.MkdirAll(filepath.Dir(path), 0o755) //nolint:errcheck
+	var b strings.Builder
+	for i := 1; i <= 150; i++ {
+		fmt.Fprintf(&b, "l%d\n", i)
+	}
+	os.WriteFile(path, []byte(b.String()), 0o644) //nolint:errcheck
+	tg := &Target{env: &config.Environment{Name: "local", Logs: config.Logs{Files: []string{"logs/django.log"}}}, dir: dir}
+
+	var c collect
+	if err := tg.Logs(context.Background(), targets.LogRequest{Tail: -1}, c.sink); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.get(); len(got) != 100 || got[0] != "l51" || got[99] != "l150" {
+		t.Fatalf("default tail: %d lines, %v…", len(got), got[:min(3, len(got))])
+	}
+	c = collect{}
+	tg.Logs(context.Background(), targets.LogRequest{Tail: 2}, c.sink) //nolint:errcheck
+	if got := strings.Join(c.get(), ","); got != "l149,l150" {
+		t.Fatalf("--tail 2: %s", got)
+	}
+
+	// Following: appended lines, then a truncation (rotation) read from the top.
+	c = collect{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- tg.Logs(ctx, targets.LogRequest{Tail: 0, Follow: true}, c.sink) }()
+	time.Sleep(50 * time.Millisecond)
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("new 1\nnew ") //nolint:errcheck
+	time.Sleep(50 * time.Millisecond)
+	f.WriteString("2\n") //nolint:errcheck
+	f.Close()            //nolint:errcheck
+	waitLines(t, &c, "new 1,new 2")
+	os.WriteFile(path, []byte("rotated\n"), 0o644) //nolint:errcheck
+	waitLines(t, &c, "new 1,new 2,marker:restart,rotated")
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
+	}
+}
+
+func waitLines(t *testing.T, c *collect, want string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Join(c.get(), ",") != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("got %q, want %q", strings.Join(c.get(), ","), want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestLogsNotConfigured(t *testing.T) {
+	tg := &Target{env: &config.Environment{Name: "local"}, dir: "/srv/app"}
+	err := tg.Logs(context.Background(), targets.LogRequest{}, func(targets.LogEvent) {})
+	var nc *targets.LogsNotConfiguredError
+	if !errors.As(err, &nc) || !strings.Contains(nc.Hint(), "files: [logs/django.log]") {
+		t.Fatalf("got %v", err)
+	}
+}
