@@ -2,8 +2,6 @@ package pyeval
 
 // dict methods.
 
-import ()
-
 func (e *Evaluator) dictMethod(name string, self *Value, a args, arg func(int) *Value, p Pos) *Value {
 	switch name {
 	case "pop":
