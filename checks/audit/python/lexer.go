@@ -756,7 +756,8 @@ func (l *lexer) operator() {
 		}
 		return 0
 	}
-	kind, n := ILLEGAL, 1
+	var kind Kind
+	n := 1
 	switch c {
 	case '(':
 		kind = LPAR
