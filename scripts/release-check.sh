@@ -22,7 +22,8 @@ sed -e 's/^    goos: &goos .*$/    targets: \&targets [linux_amd64_v1, darwin_ar
     -e '/^      - -trimpath$/d' \
     -e '/^    goarch: &goarch/d' -e 's/^    goos: \*goos$/    targets: *targets/' -e '/^    goarch: \*goarch$/d' \
     .goreleaser.yml >"$work/goreleaser.yml"
-grep -q 'targets: \*targets' "$work/goreleaser.yml" || { echo "release: could not narrow the targets" >&2; exit 1; }
+grep -q 'targets: &targets' "$work/goreleaser.yml" && ! grep -q '^    goos:' "$work/goreleaser.yml" ||
+  { echo "release: could not narrow the targets" >&2; exit 1; }
 "$goreleaser" release --snapshot --clean --config "$work/goreleaser.yml" >"$work/goreleaser.log" 2>&1 ||
   { tail -n 40 "$work/goreleaser.log"; exit 1; }
 echo "release: snapshot built ($(ls dist/*.tar.gz dist/*.deb dist/*.rpm 2>/dev/null | wc -l) archives and packages)"
