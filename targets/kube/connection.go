@@ -196,6 +196,9 @@ func ForServer(context string, cfg *rest.Config, timeout time.Duration) (*Connec
 }
 
 func newConnection(base *rest.Config, timeout time.Duration) (*Connection, error) {
+	// Every client is made here, so klog is silenced before any client-go
+	// goroutine can log: setting the logger later races with them.
+	QuietLogs()
 	cfg := rest.CopyConfig(base)
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "ctl"
