@@ -150,16 +150,15 @@ func TestLogsSandbox(t *testing.T) {
 		defer cmd.Process.Kill() //nolint:errcheck
 		waitEnvelope(t, &out, "the worker's lines", func(e envelope) bool { return e.Component == "worker" })
 
-		// Scale up: the new pod is followed from its first line.
+		// Scale up: the new pod is followed from its first line. The pods
+		// there before are listed before the scale-up: by the time the new
+		// one is Ready, ctl may already have printed its first lines.
+		before := map[string]bool{}
+		for _, p := range sb.WaitPodsReady(t, a.NS, "app.kubernetes.io/component=web", 1) {
+			before[p.Name] = true
+		}
 		scale(t, a, "web", 2)
 		pods := sb.WaitPodsReady(t, a.NS, "app.kubernetes.io/component=web", 2)
-		before := map[string]bool{}
-		for _, l := range strings.Split(out.String(), "\n") {
-			var e envelope
-			if json.Unmarshal([]byte(l), &e) == nil && e.Pod != "" {
-				before[e.Pod] = true
-			}
-		}
 		var newPod string
 		for _, p := range pods {
 			if !before[p.Name] {
