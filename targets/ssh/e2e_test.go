@@ -342,7 +342,7 @@ func TestSSHDBShell(t *testing.T) {
 	}
 	m.Type("select 1 as answer;")
 	m.WaitFor("the row", func(s string) bool { return regexp.MustCompile(`(?m)^\s+1\s*$`).MatchString(s) })
-	assertNoPassword(t, password, a.envFile, a.home)
+	assertNoPassword(t, password, a.envFile)
 	m.Type(`\q`)
 	if code := m.ExitCode(); code != 0 {
 		t.Fatalf("exit %d\n%s", code, m.Screen())
@@ -378,7 +378,7 @@ func TestSSHDBShell(t *testing.T) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("psql never started: %s", errb.String())
 	}
-	assertNoPassword(t, password, a.envFile, a.home)
+	assertNoPassword(t, password, a.envFile)
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	_ = cmd.Wait()
 	if syscall.Kill(psqlPID, 0) == nil {
@@ -395,34 +395,12 @@ func TestSSHDBShell(t *testing.T) {
 	}
 }
 
-// assertNoPassword: no process's argv and no file under the temp dir
+// assertNoPassword: no process's argv and no file under the temp dirs
 // holds the password, except the remote env file (it is the source) and
-// the Postgres rig's own files.
-func assertNoPassword(t *testing.T, password, envFile, ours string) {
+// what other components keep by design (the Postgres rig's files, the
+// sandbox's etcd and rules, other tests' temp dirs): testenv's one scan.
+func assertNoPassword(t *testing.T, password, envFile string) {
 	t.Helper()
-	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, p := range procs {
-		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), password) {
-			t.Errorf("the password is in the argv of %s", p)
-		}
-	}
-	rig := os.Getenv("CTL_TEST_PG_DIR")
-	testRoot := filepath.Dir(filepath.Dir(ours)) // $TMPDIR/TestSSHDBShellNNN
-	_ = filepath.WalkDir(os.TempDir(), func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || p == envFile || (rig != "" && strings.HasPrefix(p, rig)) || strings.HasPrefix(p, "/tmp/dev/") {
-			return nil
-		}
-		// Other tests (other packages, run at the same time) keep DSNs in
-		// their own temp dirs; this test's are checked.
-		if strings.HasPrefix(p, filepath.Join(os.TempDir(), "Test")) && !strings.HasPrefix(p, testRoot) {
-			return nil
-		}
-		if info, err := d.Info(); err != nil || info.Size() > 1<<20 || !info.Mode().IsRegular() {
-			return nil
-		}
-		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), password) {
-			t.Errorf("the password is in file %s", p)
-		}
-		return nil
-	})
+	testenv.AssertSecretNotInArgv(t, password)
+	testenv.AssertSecretNotInFiles(t, password, testenv.TempRoots(), append(testenv.OthersSecretHolders(t), envFile, "/tmp/dev")...)
 }
