@@ -544,15 +544,37 @@ func (r *logRun) read(rc io.Reader, stream targets.LogStream, last time.Time, at
 
 var _ targets.SecretValuer = (*Target)(nil)
 
-// SecretValues is the database password as dbshell resolves it (Secret,
-// the app container's environment or Django), without a port-forward.
+// SecretValues are the database password as dbshell resolves it (Secret,
+// the app container's environment or Django), without a port-forward, and
+// the app container's SECRET_KEY and DJANGO_SECRET_KEY as the process gets
+// them from its spec (env, secretKeyRef, configMapKeyRef, envFrom),
+// through the API. What resolves is returned; an error only when nothing
+// could be resolved. Errors never hold a value.
 func (t *Target) SecretValues(ctx context.Context) ([]string, error) {
-	db, err := t.credentials(ctx)
-	if err != nil {
-		return nil, err
+	var out []string
+	ce, ceErr := t.containerEnv(ctx)
+	if ceErr == nil {
+		for _, k := range targets.SecretKeyVars {
+			if v := ce.vars[k]; v != "" {
+				out = append(out, v)
+			}
+		}
 	}
-	if db.Password == "" {
-		return nil, nil
+	var db *targets.DB
+	var dbErr error
+	if d := t.env.Database; d.URL == "" && d.Secret == "" && d.From != "django" {
+		// from: env (the default): the environment just read, not read again.
+		if dbErr = ceErr; ceErr == nil {
+			db, dbErr = t.dbFromEnv(ce)
+		}
+	} else {
+		db, dbErr = t.credentials(ctx)
 	}
-	return []string{db.Password}, nil
+	if dbErr == nil && db.Password != "" {
+		out = append(out, db.Password)
+	}
+	if len(out) == 0 && ceErr != nil && dbErr != nil {
+		return nil, dbErr
+	}
+	return out, nil
 }
