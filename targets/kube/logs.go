@@ -548,8 +548,8 @@ var _ targets.SecretValuer = (*Target)(nil)
 // the app container's environment or Django), without a port-forward, and
 // the app container's SECRET_KEY and DJANGO_SECRET_KEY as the process gets
 // them from its spec (env, secretKeyRef, configMapKeyRef, envFrom),
-// through the API. What resolves is returned; an error only when nothing
-// could be resolved. Errors never hold a value.
+// through the API. What resolves is returned, with an error naming what
+// did not (never a value).
 func (t *Target) SecretValues(ctx context.Context) ([]string, error) {
 	var out []string
 	ce, ceErr := t.containerEnv(ctx)
@@ -573,8 +573,13 @@ func (t *Target) SecretValues(ctx context.Context) ([]string, error) {
 	if dbErr == nil && db.Password != "" {
 		out = append(out, db.Password)
 	}
-	if len(out) == 0 && ceErr != nil && dbErr != nil {
-		return nil, dbErr
+	switch {
+	case ceErr != nil && (dbErr == nil || dbErr == ceErr): //nolint:errorlint // the same error, not a wrapped one
+		return out, fmt.Errorf("SECRET_KEY: %w", ceErr)
+	case ceErr != nil:
+		return out, errors.Join(fmt.Errorf("SECRET_KEY: %w", ceErr), fmt.Errorf("the database password: %w", dbErr))
+	case dbErr != nil:
+		return out, fmt.Errorf("the database password: %w", dbErr)
 	}
 	return out, nil
 }

@@ -60,11 +60,15 @@ func TestSecretValues(t *testing.T) {
 			want: []string{"secret-key-value", "db-pass-value"}},
 		{name: "database.secret and SECRET_KEY from the container", dbSecret: "db", pod: withEnv([]corev1.EnvVar{{Name: "SECRET_KEY", Value: "literal-key-value"}}, nil),
 			want: []string{"literal-key-value", "db-pass-value"}},
-		{name: "SECRET_KEY without a database", pod: withEnv([]corev1.EnvVar{{Name: "SECRET_KEY", Value: "literal-key-value"}}, nil),
+		{name: "a database without a password", pod: withEnv([]corev1.EnvVar{{Name: "SECRET_KEY", Value: "literal-key-value"}, {Name: "DATABASE_URL", Value: "postgres://app@pg/app"}}, nil),
 			want: []string{"literal-key-value"}},
-		{name: "nothing to mask", pod: withEnv([]corev1.EnvVar{{Name: "DEBUG", Value: "1"}}, nil)},
-		{name: "secret missing", noSecrets: true, pod: withEnv([]corev1.EnvVar{{Name: "SECRET_KEY", ValueFrom: secretRef("app", "django-key")}, dbURL}, nil),
-			wantErr: `secret "app" not found in namespace "qa"`},
+		{name: "nothing to mask", pod: withEnv([]corev1.EnvVar{{Name: "DATABASE_URL", Value: "postgres://app@pg/app"}}, nil)},
+		{name: "secrets missing", noSecrets: true, pod: withEnv([]corev1.EnvVar{{Name: "SECRET_KEY", ValueFrom: secretRef("app", "django-key")}, dbURL}, nil),
+			wantErr: `SECRET_KEY: secret "app" not found in namespace "qa"`},
+		{name: "SECRET_KEY missing, the password resolved", dbSecret: "db", pod: withEnv([]corev1.EnvVar{{Name: "SECRET_KEY", ValueFrom: secretRef("nope", "k")}}, nil),
+			want: []string{"db-pass-value"}, wantErr: `SECRET_KEY: secret "nope" not found in namespace "qa"`},
+		{name: "no database variables: the key, and why no password", pod: withEnv([]corev1.EnvVar{{Name: "SECRET_KEY", Value: "literal-key-value"}}, nil),
+			want: []string{"literal-key-value"}, wantErr: "the database password: no DATABASE_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,9 +86,10 @@ func TestSecretValues(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				return
-			}
-			if err != nil {
+				if strings.Contains(err.Error(), "value") {
+					t.Fatal("the error holds a value")
+				}
+			} else if err != nil {
 				t.Fatal(err)
 			}
 			slices.Sort(got)
