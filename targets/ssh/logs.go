@@ -336,11 +336,6 @@ func (t *Target) SecretValues(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	var out []string
-	addPassword := func(raw string) {
-		if db, err := targets.ParseDatabaseURL(raw, ""); err == nil && db.Password != "" {
-			out = append(out, db.Password)
-		}
-	}
 	if t.env.Database.URLFrom == "" {
 		db, err := t.credentials(ctx, host)
 		if err != nil {
@@ -359,7 +354,9 @@ func (t *Target) SecretValues(ctx context.Context) ([]string, error) {
 	if key == "" {
 		key = "DATABASE_URL"
 	}
-	addPassword(vars[key])
+	if db, err := targets.ParseDatabaseURL(vars[key], ""); err == nil && db.Password != "" {
+		out = append(out, db.Password)
+	}
 	for _, k := range targets.SecretKeyVars {
 		if v := vars[k]; v != "" {
 			out = append(out, v)
