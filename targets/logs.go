@@ -107,3 +107,8 @@ func (e *LogsNotConfiguredError) Is(target error) bool { return target == exitco
 type SecretValuer interface {
 	SecretValues(ctx context.Context) ([]string, error)
 }
+
+// SecretKeyVars are the environment variables holding Django's SECRET_KEY
+// (DJANGO_SECRET_KEY for settings that read it under that name), whose
+// values SecretValues reports.
+var SecretKeyVars = []string{"SECRET_KEY", "DJANGO_SECRET_KEY"}

@@ -67,12 +67,18 @@ type fakeTarget struct {
 	env    *config.Environment
 	events []targets.LogEvent
 	req    targets.LogRequest
+	// secretErr is SecretValues' error, beside "hunter22" unless noSecrets.
+	secretErr error
+	noSecrets bool
 }
 
 func (f *fakeTarget) Env() *config.Environment                  { return f.env }
 func (f *fakeTarget) LogsDescription(targets.LogRequest) string { return "web in ctx/ns" }
 func (f *fakeTarget) SecretValues(context.Context) ([]string, error) {
-	return []string{"hunter22"}, nil
+	if f.noSecrets {
+		return nil, f.secretErr
+	}
+	return []string{"hunter22"}, f.secretErr
 }
 
 func (f *fakeTarget) Logs(ctx context.Context, req targets.LogRequest, sink targets.LogSink) error {
@@ -113,6 +119,26 @@ func TestRun(t *testing.T) {
 		}
 		if !strings.HasPrefix(errOut.String(), "logs: web in ctx/ns · since 1m ago · all lines per stream") {
 			t.Fatalf("header %q", errOut.String())
+		}
+	})
+	t.Run("unresolved secrets are said, what resolved is masked", func(t *testing.T) {
+		defer func() { ft.secretErr, ft.noSecrets = nil, false }()
+		ft.secretErr = errors.New("SECRET_KEY: secret \"app\" not found in namespace \"prod\"")
+		ios, _, out, errOut := iostreams.Test()
+		if err := Run(context.Background(), opts(ios)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "password is ****") ||
+			!strings.Contains(errOut.String(), `warning: protected environment "prod": some of its secrets are not masked: SECRET_KEY: secret "app" not found`) {
+			t.Fatalf("stdout %q stderr %q", out.String(), errOut.String())
+		}
+		ft.noSecrets = true
+		ios, _, out, errOut = iostreams.Test()
+		if err := Run(context.Background(), opts(ios)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "password is hunter22") || !strings.Contains(errOut.String(), `warning: protected environment "prod": lines are not masked: SECRET_KEY`) {
+			t.Fatalf("stdout %q stderr %q", out.String(), errOut.String())
 		}
 	})
 	t.Run("terminal follows until Ctrl-C, colour unless NO_COLOR", func(t *testing.T) {

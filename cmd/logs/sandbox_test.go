@@ -6,6 +6,8 @@ package logs_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"os/exec"
 	"strings"
@@ -375,5 +377,44 @@ func TestLogsSandboxMasksSecrets(t *testing.T) {
 	}
 	if strings.Contains(r.Stdout+r.Stderr, pw) {
 		t.Fatal("the database password was printed")
+	}
+}
+
+// Protected environments: the app's SECRET_KEY, as the web container gets
+// it (envFrom a Secret), never shows either, in text or --json.
+func TestLogsSandboxMasksSecretKey(t *testing.T) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	key := "sk-" + hex.EncodeToString(b)
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{Protected: true, SecretKey: key})
+	sb := a.SB
+	sb.SetContainerRule(t, sandbox.ContainerRule{Namespace: a.NS, PodPrefix: "leaky-", Command: []string{"/bin/sh", "-c", `echo "settings loaded with SECRET_KEY=$SK and more"; sleep 600`},
+		Env: []string{"SK=" + key}})
+	labels := map[string]string{"app.kubernetes.io/part-of": "myapp", "app.kubernetes.io/component": "leaky"}
+	if _, err := sb.Client.CoreV1().Pods(a.NS).Create(context.Background(), &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "leaky-1", Labels: labels},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "leaky"}}},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sb.WaitPodsReady(t, a.NS, "app.kubernetes.io/component=leaky", 1)
+	for _, args := range [][]string{{"logs", "qa", "leaky", "--no-follow"}, {"logs", "qa", "leaky", "--no-follow", "--json"}} {
+		var r sandboxtest.Result
+		for range 50 {
+			r = a.Run(t, "", args...)
+			if strings.Contains(r.Stdout, "settings loaded") {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if strings.Contains(r.Stdout+r.Stderr, key) {
+			t.Fatalf("%v: the SECRET_KEY was printed", args)
+		}
+		if r.Code != 0 || !strings.Contains(r.Stdout, "SECRET_KEY=**** and more") {
+			// The key is not in the output (checked above): it can be shown.
+			t.Fatalf("%v: exit %d, stdout %q stderr %q", args, r.Code, r.Stdout, r.Stderr)
+		}
 	}
 }

@@ -31,7 +31,15 @@ func Run(ctx context.Context, o Options) error {
 		return fmt.Errorf("environment %q: its target (%s) cannot read logs", o.Target.Env().Name, o.Target.Env().Target)
 	}
 	if o.Target.Env().Protected && len(o.Format.Secrets) == 0 {
-		o.Format.Secrets = SecretValues(ctx, o.Target)
+		var err error
+		o.Format.Secrets, err = SecretValues(ctx, o.Target)
+		if err != nil && o.ErrOut != nil { // never silently unmasked
+			what := "some of its secrets are not masked"
+			if len(o.Format.Secrets) == 0 {
+				what = "lines are not masked"
+			}
+			fmt.Fprintf(o.ErrOut, "warning: protected environment %q: %s: %s\n", o.Target.Env().Name, what, strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
 	}
 	if o.Header {
 		fmt.Fprintln(o.ErrOut, Header(lt.LogsDescription(o.Request), o.Request))
@@ -78,26 +86,25 @@ func shortDuration(d time.Duration) string {
 }
 
 // SecretValues are the environment's secret values as ctl resolves them
-// (the database password, SECRET_KEY), to mask in printed lines. Best
-// effort and bounded: a target that cannot say gives none.
-func SecretValues(ctx context.Context, t targets.Target) []string {
+// (the database password, SECRET_KEY), to mask in printed lines. Bounded:
+// a target that can list them (targets.SecretValuer) is asked, without a
+// tunnel; another gives its database password. The error says what
+// could not be resolved (never a value), alongside what could.
+func SecretValues(ctx context.Context, t targets.Target) ([]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if s, ok := t.(targets.SecretValuer); ok {
-		v, err := s.SecretValues(ctx)
-		if err == nil {
-			return v
-		}
+		return s.SecretValues(ctx)
 	}
 	db, closeFn, err := t.Database(ctx)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	if closeFn != nil {
 		closeFn() //nolint:errcheck,gosec // only the password was wanted
 	}
 	if db.Password == "" {
-		return nil
+		return nil, nil
 	}
-	return []string{db.Password}
+	return []string{db.Password}, nil
 }

@@ -140,9 +140,29 @@ func (t *Target) fromSecret(ctx context.Context, name string, keys map[string]st
 	return db, nil
 }
 
-// fromEnv reads the app container's environment as declared in its spec:
-// env (literal, secretKeyRef, configMapKeyRef) and envFrom.
+// fromEnv reads the database credentials from the app container's
+// environment as declared in its spec (containerEnv).
 func (t *Target) fromEnv(ctx context.Context) (*targets.DB, error) {
+	ce, err := t.containerEnv(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.dbFromEnv(ce)
+}
+
+// podEnv is the environment of the app container as the process gets it
+// from its spec: vars by name, srcOf says where each came from (never the
+// value), where names the container and pod.
+type podEnv struct {
+	vars, srcOf map[string]string
+	where       string
+}
+
+// containerEnv resolves the app container's environment as declared in
+// its spec — env (literal, secretKeyRef, configMapKeyRef) and envFrom
+// (Secret, ConfigMap; env overrides envFrom, later envFrom entries the
+// earlier ones, as the kubelet does) — through the API: no exec.
+func (t *Target) containerEnv(ctx context.Context) (*podEnv, error) {
 	pod, err := t.choosePod(ctx)
 	if err != nil {
 		return nil, err
@@ -156,6 +176,9 @@ func (t *Target) fromEnv(ctx context.Context) (*targets.DB, error) {
 		if pod.Spec.Containers[i].Name == cname {
 			spec = &pod.Spec.Containers[i]
 		}
+	}
+	if spec == nil {
+		return nil, fmt.Errorf("pod %s/%s has no container %q", pod.Namespace, pod.Name, cname)
 	}
 	vars := map[string]string{}
 	srcOf := map[string]string{}
@@ -215,7 +238,13 @@ func (t *Target) fromEnv(ctx context.Context) (*targets.DB, error) {
 			vars[e.Name], srcOf[e.Name] = c.Data[e.ValueFrom.ConfigMapKeyRef.Key], "configmap "+c.Name
 		}
 	}
-	where := fmt.Sprintf("container %s of pod %s/%s", cname, pod.Namespace, pod.Name)
+	return &podEnv{vars: vars, srcOf: srcOf, where: fmt.Sprintf("container %s of pod %s/%s", cname, pod.Namespace, pod.Name)}, nil
+}
+
+// dbFromEnv reads the database credentials from the container's
+// environment: the URL variable, else POSTGRES_*, DB_*, DATABASE_*, PG*.
+func (t *Target) dbFromEnv(ce *podEnv) (*targets.DB, error) {
+	vars, srcOf, where := ce.vars, ce.srcOf, ce.where
 	urlVar := "DATABASE_URL"
 	if t.env.Database.URLEnv != "" {
 		urlVar = t.env.Database.URLEnv

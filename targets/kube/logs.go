@@ -544,15 +544,42 @@ func (r *logRun) read(rc io.Reader, stream targets.LogStream, last time.Time, at
 
 var _ targets.SecretValuer = (*Target)(nil)
 
-// SecretValues is the database password as dbshell resolves it (Secret,
-// the app container's environment or Django), without a port-forward.
+// SecretValues are the database password as dbshell resolves it (Secret,
+// the app container's environment or Django), without a port-forward, and
+// the app container's SECRET_KEY and DJANGO_SECRET_KEY as the process gets
+// them from its spec (env, secretKeyRef, configMapKeyRef, envFrom),
+// through the API. What resolves is returned, with an error naming what
+// did not (never a value).
 func (t *Target) SecretValues(ctx context.Context) ([]string, error) {
-	db, err := t.credentials(ctx)
-	if err != nil {
-		return nil, err
+	var out []string
+	ce, ceErr := t.containerEnv(ctx)
+	if ceErr == nil {
+		for _, k := range targets.SecretKeyVars {
+			if v := ce.vars[k]; v != "" {
+				out = append(out, v)
+			}
+		}
 	}
-	if db.Password == "" {
-		return nil, nil
+	var db *targets.DB
+	var dbErr error
+	if d := t.env.Database; d.URL == "" && d.Secret == "" && d.From != "django" {
+		// from: env (the default): the environment just read, not read again.
+		if dbErr = ceErr; ceErr == nil {
+			db, dbErr = t.dbFromEnv(ce)
+		}
+	} else {
+		db, dbErr = t.credentials(ctx)
 	}
-	return []string{db.Password}, nil
+	if dbErr == nil && db.Password != "" {
+		out = append(out, db.Password)
+	}
+	switch {
+	case ceErr != nil && (dbErr == nil || dbErr == ceErr): //nolint:errorlint // the same error, not a wrapped one
+		return out, fmt.Errorf("SECRET_KEY: %w", ceErr)
+	case ceErr != nil:
+		return out, errors.Join(fmt.Errorf("SECRET_KEY: %w", ceErr), fmt.Errorf("the database password: %w", dbErr))
+	case dbErr != nil:
+		return out, fmt.Errorf("the database password: %w", dbErr)
+	}
+	return out, nil
 }

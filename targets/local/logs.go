@@ -75,8 +75,9 @@ func (t *Target) Logs(ctx context.Context, req targets.LogRequest, sink targets.
 	return ctx.Err()
 }
 
-// SecretValues are DATABASE_URL's password and SECRET_KEY as ctl resolves
-// them (environment, then .env), without asking Django.
+// SecretValues are DATABASE_URL's password and SECRET_KEY (and
+// DJANGO_SECRET_KEY) as ctl resolves them (environment, then .env),
+// without asking Django.
 func (t *Target) SecretValues(context.Context) ([]string, error) {
 	var out []string
 	key := "DATABASE_URL"
@@ -92,8 +93,10 @@ func (t *Target) SecretValues(context.Context) ([]string, error) {
 			out = append(out, db.Password)
 		}
 	}
-	if v, _, ok := t.lookup("SECRET_KEY"); ok {
-		out = append(out, v)
+	for _, k := range targets.SecretKeyVars {
+		if v, _, ok := t.lookup(k); ok {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }

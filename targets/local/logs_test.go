@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ctlops/ctl/internal/config"
+	"github.com/ctlops/ctl/internal/dotenv"
 	"github.com/ctlops/ctl/targets"
 )
 
@@ -98,5 +99,26 @@ func TestLogsNotConfigured(t *testing.T) {
 	var nc *targets.LogsNotConfiguredError
 	if !errors.As(err, &nc) || !strings.Contains(nc.Hint(), "files: [logs/django.log]") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// SecretValues: DATABASE_URL's password, SECRET_KEY and DJANGO_SECRET_KEY,
+// from ctl's environment before .env.
+func TestSecretValues(t *testing.T) {
+	tg := &Target{env: &config.Environment{Name: "local"}, dir: t.TempDir(),
+		deps: Deps{Getenv: func(k string) string {
+			if k == "SECRET_KEY" {
+				return "from-process-env"
+			}
+			return ""
+		}},
+		dotenv: []dotenv.Var{{Key: "DATABASE_URL", Value: "postgres://u:db-pass-value@localhost/app"}, {Key: "SECRET_KEY", Value: "shadowed"},
+			{Key: "DJANGO_SECRET_KEY", Value: "django-key-value"}}}
+	got, err := tg.SecretValues(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "db-pass-value,from-process-env,django-key-value" {
+		t.Errorf("got %q", got)
 	}
 }

@@ -130,20 +130,37 @@ func (t *Target) credentials(ctx context.Context, host string) (*targets.DB, err
 }
 
 // readRemoteURL reads the URL variable from the remote env file or
-// systemd unit. The content stays in memory.
+// systemd unit (remoteEnv). The content stays in memory.
 func (t *Target) readRemoteURL(ctx context.Context, host string) (string, string, error) {
-	from := t.env.Database.URLFrom
 	key := t.env.Database.URLEnv
 	if key == "" {
 		key = "DATABASE_URL"
 	}
+	vars, desc, err := t.remoteEnv(ctx, host)
+	if err != nil {
+		return "", "", err
+	}
+	value := vars[key]
+	if value == "" {
+		return "", "", exitcode.WithHint(fmt.Errorf("environment %q: %s on %s sets no %s", t.env.Name, t.env.Database.URLFrom, host, key),
+			"point database.url_from at the file the app reads its environment from, or set database.url_env")
+	}
+	return value, key + " in " + desc, nil
+}
+
+// remoteEnv reads database.url_from on host — an env file (parsed as the
+// app's shell reads it) or the Environment of a systemd unit — into
+// memory; desc names it (never a value). Errors name lines, never their
+// content.
+func (t *Target) remoteEnv(ctx context.Context, host string) (map[string]string, string, error) {
+	from := t.env.Database.URLFrom
 	unit, isU := isUnit(from)
-	var script, where string
+	var script, desc string
 	if isU {
-		where = fmt.Sprintf("%s in the Environment of systemd unit %s on %s", key, unit, host)
+		desc = fmt.Sprintf("the Environment of systemd unit %s on %s", unit, host)
 		script = "exec systemctl show --property=Environment --value -- " + quote(unit)
 	} else {
-		where = fmt.Sprintf("%s in %s:%s", key, host, from)
+		desc = fmt.Sprintf("%s:%s", host, from)
 		script = "cat -- " + quote(from)
 		if t.env.SudoUser != "" {
 			script = "cat -- " + quote(from) + " 2>/dev/null || exec sudo -n -u " + quote(t.env.SudoUser) + " cat -- " + quote(from)
@@ -151,42 +168,37 @@ func (t *Target) readRemoteURL(ctx context.Context, host string) (string, string
 	}
 	out, errs, code, err := t.output(ctx, host, script)
 	if err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	if code == 255 {
-		return "", "", fmt.Errorf("environment %q: ssh to %s failed: %s", t.env.Name, host, targets.LastLine(errs))
+		return nil, "", fmt.Errorf("environment %q: ssh to %s failed: %s", t.env.Name, host, targets.LastLine(errs))
 	}
 	if code != 0 {
-		return "", "", exitcode.WithHint(fmt.Errorf("environment %q: cannot read %s on %s: %s", t.env.Name, from, host, targets.LastLine(errs)),
+		return nil, "", exitcode.WithHint(fmt.Errorf("environment %q: cannot read %s on %s: %s", t.env.Name, from, host, targets.LastLine(errs)),
 			"check database.url_from, and that the ssh user (or sudo_user) may read it")
 	}
 	defer clear(out)
-	var value string
-	found := false
+	vars := map[string]string{}
 	if isU {
 		for _, kv := range splitSystemdEnv(string(out)) {
-			if k, v, ok := strings.Cut(kv, "="); ok && k == key {
-				value, found = v, true
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				vars[k] = v // the last assignment wins, as in systemd
 			}
 		}
-	} else {
-		vars, perr := dotenv.Parse(from, out)
-		if perr != nil {
-			var pe *dotenv.ParseError
-			if errors.As(perr, &pe) { // the message names the line, never its content
-				return "", "", fmt.Errorf("environment %q: %s on %s: line %d: %s", t.env.Name, from, host, pe.Line, pe.Msg)
-			}
-			return "", "", fmt.Errorf("environment %q: reading %s on %s: %w", t.env.Name, from, host, perr)
-		}
-		if v, ok := dotenv.Lookup(vars, key); ok {
-			value, found = v.Value, true
-		}
+		return vars, desc, nil
 	}
-	if !found || value == "" {
-		return "", "", exitcode.WithHint(fmt.Errorf("environment %q: %s on %s sets no %s", t.env.Name, from, host, key),
-			"point database.url_from at the file the app reads its environment from, or set database.url_env")
+	parsed, perr := dotenv.Parse(from, out)
+	if perr != nil {
+		var pe *dotenv.ParseError
+		if errors.As(perr, &pe) { // the message names the line, never its content
+			return nil, "", fmt.Errorf("environment %q: %s on %s: line %d: %s", t.env.Name, from, host, pe.Line, pe.Msg)
+		}
+		return nil, "", fmt.Errorf("environment %q: reading %s on %s: %w", t.env.Name, from, host, perr)
 	}
-	return value, where, nil
+	for _, v := range parsed { // the last assignment wins, as in the shell (dotenv.Lookup)
+		vars[v.Key] = v.Value
+	}
+	return vars, desc, nil
 }
 
 // splitSystemdEnv splits `systemctl show -p Environment --value` output:

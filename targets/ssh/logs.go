@@ -321,3 +321,46 @@ func parseSourceLine(kind string, line []byte) (time.Time, string, bool) {
 	}
 	return time.Time{}, string(line), true
 }
+
+var _ targets.SecretValuer = (*Target)(nil)
+
+// SecretValues are the database password and SECRET_KEY (and
+// DJANGO_SECRET_KEY) as the app gets them on its first answering host:
+// from database.url_from (the env file, or the systemd unit's
+// Environment), read once over ssh into memory. Without url_from, the
+// password as dbshell resolves it (database.url, else Django), without a
+// tunnel. Errors never hold a value.
+func (t *Target) SecretValues(ctx context.Context) ([]string, error) {
+	host, err := t.pickHost(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if t.env.Database.URLFrom == "" {
+		db, err := t.credentials(ctx, host)
+		if err != nil {
+			return nil, err
+		}
+		if db.Password != "" {
+			out = append(out, db.Password)
+		}
+		return out, nil
+	}
+	vars, _, err := t.remoteEnv(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	key := t.env.Database.URLEnv
+	if key == "" {
+		key = "DATABASE_URL"
+	}
+	if db, err := targets.ParseDatabaseURL(vars[key], ""); err == nil && db.Password != "" {
+		out = append(out, db.Password)
+	}
+	for _, k := range targets.SecretKeyVars {
+		if v := vars[k]; v != "" {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}

@@ -116,3 +116,25 @@ func TestLogsSSHNotConfigured(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// Protected: SECRET_KEY and the database password, as the host's env file
+// (database.url_from) gives them, are masked in text and --json.
+func TestLogsSSHMasksSecrets(t *testing.T) {
+	const key, pw = "sk-ssh-e2e-key-1234", "pw-ssh-e2e-5678"
+	logFile := filepath.Join(t.TempDir(), "app.log")
+	line := "boot SECRET_KEY=" + key + " dsn=postgres://app:" + pw + "@db/app\n"
+	if err := os.WriteFile(logFile, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := newVMApp(t, []string{"web1"}, "web: [web1]", "    protected: true\n    logs:\n      files: ["+logFile+"]\n")
+	a.writeEnvFile(t, "DATABASE_URL=postgres://app:"+pw+"@db/app\nSECRET_KEY='"+key+"'\n")
+	for _, args := range [][]string{{"logs", "vm", "--no-follow"}, {"logs", "vm", "--no-follow", "--json"}} {
+		r := a.ctl(t, args...)
+		if strings.Contains(r.stdout+r.stderr, key) || strings.Contains(r.stdout+r.stderr, pw) {
+			t.Fatalf("%v: a secret was printed", args)
+		}
+		if r.code != 0 || !strings.Contains(r.stdout, "boot SECRET_KEY=**** dsn=postgres://app:****@db/app") {
+			t.Fatalf("%v: exit %d, stdout %q stderr %q", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}

@@ -66,6 +66,9 @@ type AppOptions struct {
 	// LogInterval, default 1s) that pods/log serves.
 	Logs        bool
 	LogInterval string
+	// SecretKey, when set, is the app's SECRET_KEY: the key SECRET_KEY of
+	// the myapp-env Secret, which the app containers take through envFrom.
+	SecretKey string
 }
 
 func int32p(i int32) *int32 { return &i }
@@ -97,6 +100,14 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	if o.SecretKey != "" {
+		if _, err := c.CoreV1().Secrets(a.NS).Create(ctx, &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Name: "myapp-env"},
+			StringData: map[string]string{"SECRET_KEY": o.SecretKey},
+		}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	type component struct {
 		name     string
 		replicas int
@@ -109,6 +120,9 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 			{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-db"}, Key: "url"}}},
 			{Name: "DJANGO_SETTINGS_MODULE", Value: "mysite.settings"},
 		}}}
+		if o.SecretKey != "" {
+			containers[0].EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-env"}}}}
+		}
 		var ann map[string]string
 		if sidecar {
 			containers = append([]corev1.Container{{Name: "nginx", Image: "nginx"}}, containers...)
