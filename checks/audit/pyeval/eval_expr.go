@@ -240,7 +240,10 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 				}
 				v, set := e.env(k, p)
 				if v == nil {
+					// Unset: the answer is decided by the variable's
+					// absence, as os.environ.get(k) is None.
 					v = NewNone(p)
+					v.Src = Source{Kind: SrcEnvDefault, Var: k}
 				}
 				v.addEnv(k)
 				right = derive(NewSeq(List, nil, p), v)
