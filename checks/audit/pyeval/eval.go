@@ -510,7 +510,9 @@ func (e *Evaluator) assign(sc *scope, target py.Expr, v *Value) {
 		}
 	case *py.Attribute:
 		obj := e.expr(sc, t.X)
-		if obj.Kind == Object && obj.Attrs != nil {
+		if obj.Kind == Object && obj.Ident == IdentEnvironPath && t.Attr.ID == "root" {
+			e.raise("AttributeError", "can't set attribute") // a read-only property
+		} else if obj.Kind == Object && obj.Attrs != nil {
 			obj.Attrs[t.Attr.ID] = v
 		}
 	case *py.Starred:

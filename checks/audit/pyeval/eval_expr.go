@@ -192,6 +192,10 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 			case Float:
 				return derive(NewFloat(-v.F, p), v)
 			}
+		case py.Invert:
+			if v.Kind == Object && v.Ident == IdentEnvironPath {
+				return environPathBinop("~", v, nil, p)
+			}
 		case py.UAdd:
 			if v.Kind == Int || v.Kind == Float {
 				return v
@@ -345,6 +349,10 @@ func pyStr(v *Value) (string, bool) {
 		return strconv.FormatFloat(v.F, 'g', -1, 64), true
 	case Bool, None, List, Tuple, Dict, Set:
 		return v.Repr(), true
+	case Object:
+		if v.Ident == IdentEnvironPath {
+			return v.S, true // Path.__str__ is its root
+		}
 	}
 	return "", false
 }
@@ -447,6 +455,9 @@ func (e *Evaluator) binop(sc *scope, op py.Op, a, b *Value, p Pos) *Value {
 		return unknownFrom(p, a, b)
 	}
 	e.charge(a, b)
+	if a.Kind == Object && a.Ident == IdentEnvironPath && (op == py.Add || op == py.Sub) {
+		return environPathBinop(map[py.Op]string{py.Add: "+", py.Sub: "-"}[op], a, b, p)
+	}
 	switch op {
 	case py.Add:
 		switch {
