@@ -76,8 +76,26 @@ func jsonValue(dec *json.Decoder, p Pos) (*Value, error) {
 	return v, nil
 }
 
-// jsonCalls: json.loads of a known string.
+// loadFile is json.load, yaml.safe_load... of an open file: a secrets
+// file in the project is the developer's copy, not the deployment's, so
+// what it holds is unknown, and the reason names the file.
+func loadFile(e *Evaluator, fn *Value, a args, p Pos) *Value {
+	x, _ := a.get(0, "fp")
+	if x != nil && x.Kind == Object && x.Ident == IdentFile {
+		return NewUnknown(fmt.Sprintf("%s(%s) at start-up: the deployment's copy decides, not this machine's", fn.S, e.display(x.S)), p)
+	}
+	return NewUnknown("call to "+fn.S, p)
+}
+
+// jsonCalls: json.loads of a known string; json.load and YAML/TOML loads
+// of a file (unknown, see loadFile).
 var jsonCalls = map[string]callModel{
+	"json.load":      loadFile,
+	"yaml.load":      loadFile,
+	"yaml.safe_load": loadFile,
+	"yaml.full_load": loadFile,
+	"toml.load":      loadFile,
+	"tomllib.load":   loadFile,
 	"json.loads": func(e *Evaluator, _ *Value, a args, p Pos) *Value {
 		x, _ := a.get(0, "s")
 		s, ok := x.Str()
