@@ -40,6 +40,11 @@ type Evaluator struct {
 	// Files lists every file evaluated, in order.
 	Files []string
 
+	// Supplied are the deployment's copies of files the settings read at
+	// start-up (--file), by absolute, clean path as the settings open it:
+	// json.load of such a file reads the copy.
+	Supplied map[string]SuppliedFile
+
 	// Paths are extra import roots (sys.path entries) beyond Root, its
 	// src/ and the settings' package root: those manage.py or
 	// pyproject.toml declare.

@@ -24,8 +24,12 @@ func derive(v *Value, from ...*Value) *Value {
 		switch f.Src.Kind {
 		case SrcEnv:
 			kind, envVar, envFrom = SrcEnv, f.Src.Var, f.Src.From
-		case SrcEnvDefault:
+		case SrcFile:
 			if kind != SrcEnv {
+				kind, envVar, envFrom = SrcFile, f.Src.Var, f.Src.From
+			}
+		case SrcEnvDefault:
+			if kind != SrcEnv && kind != SrcFile {
 				kind, envVar = SrcEnvDefault, f.Src.Var
 			}
 		case SrcGenerated:
