@@ -50,6 +50,15 @@ func TestProvenanceFollowsIfStatement(t *testing.T) {
 			want: []string{"ctl.D001"}, not: []string{"ctl.S001"}, kind: "env",
 		},
 		{
+			// A function defined in the branch taken stays callable (it
+			// was unknown when the branch's names were copied). What it
+			// returns is not traced back to the branch: a known limit,
+			// reported as a literal.
+			name: "function-in-branch",
+			src:  "import os\nif not os.getenv('KEY'):\n    def key():\n        return " + key + "\nelse:\n    def key():\n        return os.environ['KEY']\nSECRET_KEY = key()\n",
+			want: []string{"ctl.S001"}, not: []string{"ctl.X001"}, kind: "literal",
+		},
+		{
 			// A condition the settings decide (no environment) leaves
 			// literals literal.
 			name: "literal-condition",

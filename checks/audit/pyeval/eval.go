@@ -582,10 +582,9 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 		e.steps += len(sc.vars) >> 4
 		f := e.block(sc, branch)
 		for k, v := range sc.vars {
-			if before[k] == v || !v.Known() || (v.Src.Kind != SrcLiteral && v.Src.Kind != SrcComputed) {
-				continue
+			if before[k] != v {
+				sc.vars[k] = asEnvDefault(v, cond, 0)
 			}
-			sc.vars[k] = asEnvDefault(v, cond, 0)
 		}
 		return f
 	}
@@ -603,8 +602,11 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 // deep) whose literal parts are marked as chosen by cond, an environment
 // default: a DATABASES dict written in the branch an unset variable
 // selects has its PASSWORD from a default too.
+//
+// Objects (functions, classes, modules, environ.Env) keep their identity:
+// the evaluator finds a function's definition by its value.
 func asEnvDefault(v, cond *Value, depth int) *Value {
-	if !v.Known() || (v.Src.Kind != SrcLiteral && v.Src.Kind != SrcComputed) {
+	if !v.Known() || v.Kind == Object || (v.Src.Kind != SrcLiteral && v.Src.Kind != SrcComputed) {
 		return v
 	}
 	c := v.Clone()
