@@ -35,6 +35,10 @@ type Options struct {
 	Version Version
 	// Ignore lists check IDs to drop.
 	Ignore []string
+	// Files are the deployment's copies of files the settings read at
+	// start-up (--file PATH=LOCAL), by PATH as the settings open it:
+	// absolute, or relative to the project root. json.load reads them.
+	Files map[string]pyeval.SuppliedFile
 
 	// FS is the file system the audit reads (the operating system's when
 	// nil): tests and fuzzing pass a pyeval.MapFS.
@@ -116,6 +120,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display, Ctx: ctx, StepLimit: opts.stepLimit,
 		FS: fsys, Paths: declaredRoots(fsys, root)}
+	for p, f := range opts.Files {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(root, p)
+		}
+		if ev.Supplied == nil {
+			ev.Supplied = map[string]pyeval.SuppliedFile{}
+		}
+		ev.Supplied[filepath.Clean(p)] = f
+	}
 	vars, err := ev.EvalFile(file)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return nil, fmt.Errorf("audit: %w", ctxErr)

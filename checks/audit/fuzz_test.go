@@ -98,6 +98,8 @@ func fuzzSeedFiles(f *testing.F) {
 		"CACHES = {'default': {'BACKEND': 'django.core.cache.backends.filebased.FileBasedCache', 'LOCATION': '/m/c'}}\nMEDIA_ROOT = '/m'\n",
 		"import environ\nenv = environ.Env(DEBUG=(bool, True))\nDEBUG = env('DEBUG')\nDATABASES = {'default': env.db()}\n",
 		"from decouple import config, Csv\nALLOWED_HOSTS = config('ALLOWED_HOSTS', cast=Csv())\n",
+		"import environ\nR = environ.Path(__file__) - 3\nA = R.path('app')\nSTATIC_ROOT = R('static')\nMEDIA_ROOT = str(~A + 'm')\nX = A - 'pp'\n",
+		"import os\nif 'K' in os.environ:\n    SECRET_KEY = os.environ['K']\nelse:\n    SECRET_KEY = 'dev'\n    DATABASES = {'default': {'PASSWORD': 'p'}}\n",
 		"SECURE_REFERRER_POLICY = ['same-origin', 1]\nSECURE_CROSS_ORIGIN_OPENER_POLICY = None\n",
 	} {
 		f.Add([]byte(s))

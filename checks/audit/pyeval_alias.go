@@ -12,6 +12,8 @@ type (
 	Kind       = pyeval.Kind
 	Diagnostic = pyeval.Diagnostic
 	Evaluator  = pyeval.Evaluator
+	// SuppliedFile is the deployment's copy of a file the settings read (--file).
+	SuppliedFile = pyeval.SuppliedFile
 )
 
 const (

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -26,6 +27,7 @@ type Options struct {
 	Root          string
 	EnvFiles      []string
 	EnvPairs      []string
+	FilePairs     []string
 	DjangoVersion string
 	Format        string
 	FailOn        string
@@ -52,7 +54,9 @@ version, plus ctl's checks for what the deployment checklist recommends and
 Django never checks (ctl.*; see docs/audit.md).
 
 Without --env-file/--env, environment variables are assumed unset, so
-their defaults apply — what happens when a deployment forgets one.`,
+their defaults apply — what happens when a deployment forgets one. A JSON
+secrets file the settings read with json.load is unknown unless --file
+gives the deployment's copy.`,
 		Example: `  $ ctl audit
   $ ctl audit mysite/settings.py --env-file .env.prod
   $ ctl audit config.settings.production --root . --django-version 4.2
@@ -78,6 +82,7 @@ their defaults apply — what happens when a deployment forgets one.`,
 	fl.StringVar(&opts.Root, "root", "", "Project `dir` for dotted modules and imports (default: nearest manage.py)")
 	fl.StringArrayVar(&opts.EnvFiles, "env-file", nil, "Read deployment environment variables from a dotenv `file` (repeatable)")
 	fl.StringArrayVar(&opts.EnvPairs, "env", nil, "Set a deployment environment variable `KEY=VALUE` (repeatable)")
+	fl.StringArrayVar(&opts.FilePairs, "file", nil, "The deployment's copy of a JSON file the settings read with json.load, `PATH=LOCAL` (PATH as the settings open it, relative to the project root or absolute; repeatable)")
 	fl.StringVar(&opts.DjangoVersion, "django-version", "", "Django `version` whose defaults and checks apply, 3.2 … 6.1 (default: detected, else newest)")
 	fl.StringVar(&opts.Format, "format", "", "Output `format`: text, json or sarif (default: text)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "Exit 1 when a finding is at or above this `level`: error, warning or info")
@@ -144,6 +149,24 @@ func Run(ctx context.Context, opts *Options) error {
 			return cmdutil.UsageErrorf("--env %q: expected KEY=VALUE", kv)
 		}
 		aopts.Env[k], aopts.EnvFrom[k] = v, "--env"
+	}
+	for _, kv := range opts.FilePairs {
+		path, local, ok := strings.Cut(kv, "=")
+		if !ok || path == "" || local == "" {
+			return cmdutil.UsageErrorf("--file %q: expected PATH=LOCAL", kv)
+		}
+		p := local
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cwd, p)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return &exitcode.UsageError{Err: fmt.Errorf("--file: %w", err)}
+		}
+		if aopts.Files == nil {
+			aopts.Files = map[string]audit.SuppliedFile{}
+		}
+		aopts.Files[path] = audit.SuppliedFile{Data: data, From: "--file " + local}
 	}
 	res, err := audit.Run(ctx, aopts)
 	if err != nil {

@@ -398,6 +398,8 @@ func TestUsageErrors(t *testing.T) {
 		{"missing module", dir, []string{"nope.settings"}, `module "nope.settings" not found`},
 		{"missing env file", dir, []string{"--env-file", ".env.missing"}, "--env-file"},
 		{"bad env pair", dir, []string{"--env", "NOVALUE"}, "expected KEY=VALUE"},
+		{"bad file pair", dir, []string{"--file", "secrets.json"}, "expected PATH=LOCAL"},
+		{"missing supplied file", dir, []string{"--file", "secrets.json=deploy.missing.json"}, "--file"},
 		{"no manage.py", empty, nil, "no manage.py found"},
 		{"directory without __init__.py", dir, []string{"./"}, "is a directory"},
 		{"two targets", dir, []string{"a.py", "b.py"}, "at most one"},
@@ -845,5 +847,42 @@ func TestShowSettings(t *testing.T) {
 	}
 	if strings.Contains(run(t, dir, false, "basic/settings.py", "--json").out, "resolvedSettings") {
 		t.Error("resolvedSettings without --show-settings")
+	}
+}
+
+// TestSuppliedFile: --file PATH=LOCAL gives the deployment's copy of a
+// JSON file the settings read with json.load; its values are used and
+// name the file and the flag as their source.
+func TestSuppliedFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"manage.py":       "",
+		"app/__init__.py": "",
+		"app/settings.py": "import json\nwith open('secrets.json') as f:\n    secrets = json.load(f)\nSECRET_KEY = secrets['SECRET_KEY']\nDEBUG = secrets['DEBUG']\n",
+		"deploy.json":     `{"SECRET_KEY": "dev", "DEBUG": true}`,
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	without := run(t, dir, false, "app/settings.py")
+	if !strings.Contains(without.out, "ctl.X001: SECRET_KEY could not be evaluated") {
+		t.Errorf("without --file, SECRET_KEY must be unknown:\n%s", without.out)
+	}
+	got := run(t, dir, false, "app/settings.py", "--file", "secrets.json=deploy.json")
+	for _, want := range []string{
+		"security.W009", "security.W018",
+		"[DEBUG = True; file secrets.json from --file deploy.json]",
+	} {
+		if !strings.Contains(got.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, got.out)
+		}
+	}
+	if strings.Contains(got.out, "ctl.S001") || strings.Contains(got.out, "ctl.X001") {
+		t.Errorf("a supplied value is neither a literal nor unknown:\n%s", got.out)
 	}
 }

@@ -65,7 +65,7 @@ type callModel func(e *Evaluator, fn *Value, a args, p Pos) *Value
 
 // libCalls are the library functions the evaluator models, by qualified
 // name; each library's file declares its own table.
-var libCalls = tables(osCalls, pathlibCalls, environCalls, decoupleCalls, dburlCalls, jsonCalls, randomCalls, configurationsCalls, miscCalls)
+var libCalls = tables(osCalls, pathlibCalls, environCalls, environPathCalls, decoupleCalls, dburlCalls, jsonCalls, randomCalls, configurationsCalls, miscCalls)
 
 func tables(ts ...map[string]callModel) map[string]callModel {
 	out := map[string]callModel{}
@@ -146,6 +146,8 @@ func (e *Evaluator) call(sc *scope, t *py.Call, p Pos) *Value {
 		return e.djangoEnviron(fn, "", a, p)
 	case IdentDecoupleConfig:
 		return e.decouple(a, p)
+	case IdentEnvironPath:
+		return environPathCall(fn, a, p)
 	case IdentMethod:
 		self := fn.Self()
 		if self == nil || self.Kind != Object {
@@ -156,6 +158,8 @@ func (e *Evaluator) call(sc *scope, t *py.Call, p Pos) *Value {
 			if m, ok := environMethods[fn.S]; ok {
 				return m(e, fn, a, p)
 			}
+		case IdentEnvironPath:
+			return e.environPathMethod(self, fn.S, a, p)
 		case IdentEnvInstance, IdentEnvironsInstance:
 			if fn.S == "read_env" {
 				return NewNone(p)

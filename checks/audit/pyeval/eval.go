@@ -40,6 +40,11 @@ type Evaluator struct {
 	// Files lists every file evaluated, in order.
 	Files []string
 
+	// Supplied are the deployment's copies of files the settings read at
+	// start-up (--file), by absolute, clean path as the settings open it:
+	// json.load of such a file reads the copy.
+	Supplied map[string]SuppliedFile
+
 	// Paths are extra import roots (sys.path entries) beyond Root, its
 	// src/ and the settings' package root: those manage.py or
 	// pyproject.toml declare.
@@ -510,7 +515,9 @@ func (e *Evaluator) assign(sc *scope, target py.Expr, v *Value) {
 		}
 	case *py.Attribute:
 		obj := e.expr(sc, t.X)
-		if obj.Kind == Object && obj.Attrs != nil {
+		if obj.Kind == Object && obj.Ident == IdentEnvironPath && t.Attr.ID == "root" {
+			e.raise("AttributeError", "can't set attribute") // a read-only property
+		} else if obj.Kind == Object && obj.Attrs != nil {
 			obj.Attrs[t.Attr.ID] = v
 		}
 	case *py.Starred:
@@ -557,10 +564,29 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 		return f
 	}
 	if t, ok := cond.Truth(); ok {
-		if t {
-			return e.block(sc, s.Body)
+		branch := s.Body
+		if !t {
+			branch = s.Else
 		}
-		return e.block(sc, s.Else)
+		if cond.Src.Kind != SrcEnvDefault {
+			return e.block(sc, branch)
+		}
+		// The branch was taken because an environment variable is unset
+		// (if "KEY" in os.environ: ... else: SECRET_KEY = "dev"): what it
+		// binds from literals is an environment default, as in
+		// os.environ.get("KEY") or "dev".
+		before := make(map[string]*Value, len(sc.vars))
+		for k, v := range sc.vars {
+			before[k] = v
+		}
+		e.steps += len(sc.vars) >> 4
+		f := e.block(sc, branch)
+		for k, v := range sc.vars {
+			if before[k] != v {
+				sc.vars[k] = asEnvDefault(v, cond, 0)
+			}
+		}
+		return f
 	}
 	// Unknown condition: run both branches on copies and merge.
 	why := "depends on " + ExprText(s.Test)
@@ -570,6 +596,31 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 	e.block(b, s.Else)
 	e.merge(sc, a, b, why, e.pos(sc, s.Test))
 	return nil
+}
+
+// asEnvDefault is a copy of v (and of the containers in it, a few levels
+// deep) whose literal parts are marked as chosen by cond, an environment
+// default: a DATABASES dict written in the branch an unset variable
+// selects has its PASSWORD from a default too.
+//
+// Objects (functions, classes, modules, environ.Env) keep their identity:
+// the evaluator finds a function's definition by its value.
+func asEnvDefault(v, cond *Value, depth int) *Value {
+	if !v.Known() || v.Kind == Object || (v.Src.Kind != SrcLiteral && v.Src.Kind != SrcComputed) {
+		return v
+	}
+	c := v.Clone()
+	c.Src = Source{Kind: SrcEnvDefault, Var: cond.Src.Var}
+	c.addEnv(cond.Env...)
+	if depth < 4 {
+		for i, it := range c.Items {
+			c.Items[i] = asEnvDefault(it, cond, depth+1)
+		}
+		for i, it := range c.Vals {
+			c.Vals[i] = asEnvDefault(it, cond, depth+1)
+		}
+	}
+	return c
 }
 
 // fork copies a scope's names for a branch; deep also copies the

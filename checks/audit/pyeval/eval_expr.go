@@ -24,8 +24,12 @@ func derive(v *Value, from ...*Value) *Value {
 		switch f.Src.Kind {
 		case SrcEnv:
 			kind, envVar, envFrom = SrcEnv, f.Src.Var, f.Src.From
-		case SrcEnvDefault:
+		case SrcFile:
 			if kind != SrcEnv {
+				kind, envVar, envFrom = SrcFile, f.Src.Var, f.Src.From
+			}
+		case SrcEnvDefault:
+			if kind != SrcEnv && kind != SrcFile {
 				kind, envVar = SrcEnvDefault, f.Src.Var
 			}
 		case SrcGenerated:
@@ -192,6 +196,10 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 			case Float:
 				return derive(NewFloat(-v.F, p), v)
 			}
+		case py.Invert:
+			if v.Kind == Object && v.Ident == IdentEnvironPath {
+				return environPathBinop("~", v, nil, p)
+			}
 		case py.UAdd:
 			if v.Kind == Int || v.Kind == Float {
 				return v
@@ -240,7 +248,10 @@ func (e *Evaluator) expr(sc *scope, x py.Expr) *Value {
 				}
 				v, set := e.env(k, p)
 				if v == nil {
+					// Unset: the answer is decided by the variable's
+					// absence, as os.environ.get(k) is None.
 					v = NewNone(p)
+					v.Src = Source{Kind: SrcEnvDefault, Var: k}
 				}
 				v.addEnv(k)
 				right = derive(NewSeq(List, nil, p), v)
@@ -342,6 +353,10 @@ func pyStr(v *Value) (string, bool) {
 		return strconv.FormatFloat(v.F, 'g', -1, 64), true
 	case Bool, None, List, Tuple, Dict, Set:
 		return v.Repr(), true
+	case Object:
+		if v.Ident == IdentEnvironPath {
+			return v.S, true // Path.__str__ is its root
+		}
 	}
 	return "", false
 }
@@ -444,6 +459,9 @@ func (e *Evaluator) binop(sc *scope, op py.Op, a, b *Value, p Pos) *Value {
 		return unknownFrom(p, a, b)
 	}
 	e.charge(a, b)
+	if a.Kind == Object && a.Ident == IdentEnvironPath && (op == py.Add || op == py.Sub) {
+		return environPathBinop(map[py.Op]string{py.Add: "+", py.Sub: "-"}[op], a, b, p)
+	}
 	switch op {
 	case py.Add:
 		switch {

@@ -21,6 +21,7 @@ const (
 	IdentDecoupleConfig                // python-decouple's AutoConfig() / Config()
 	IdentFile                          // a file opened with open() (S: its absolute path); its content is not read
 	IdentConfValue                     // a django-configurations values.*Value (Attrs: kind, default, environ_*)
+	IdentEnvironPath                   // django-environ's environ.Path (S and Attrs["root"]: its absolute root)
 )
 
 // Self is a bound method's receiver (nil for other objects).
@@ -70,6 +71,8 @@ func (v *Value) QualName() string {
 		return "file " + v.S
 	case IdentConfValue:
 		return "configurations.values." + v.S + "()"
+	case IdentEnvironPath:
+		return "Path:" + v.S
 	}
 	return "object"
 }

@@ -3,6 +3,7 @@ package pyeval
 // The json module: json.loads.
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,8 +77,56 @@ func jsonValue(dec *json.Decoder, p Pos) (*Value, error) {
 	return v, nil
 }
 
-// jsonCalls: json.loads of a known string.
+// SuppliedFile is the deployment's copy of a file (--file PATH=LOCAL).
+type SuppliedFile struct {
+	Data []byte
+	From string // "--file LOCAL"
+}
+
+// loadFile is json.load, yaml.safe_load... of an open file: a secrets
+// file in the project is the developer's copy, not the deployment's, so
+// what it holds is unknown, and the reason names the file.
+func loadFile(e *Evaluator, fn *Value, a args, p Pos) *Value {
+	x, _ := a.get(0, "fp")
+	if x != nil && x.Kind == Object && x.Ident == IdentFile {
+		if f, ok := e.Supplied[x.S]; ok && fn.S == "json.load" && len(a.kw) == 0 {
+			v, err := jsonValue(json.NewDecoder(bytes.NewReader(f.Data)), p)
+			if err != nil {
+				e.raise("JSONDecodeError", err.Error())
+				return NewUnknown(fmt.Sprintf("json.load(%s) raises JSONDecodeError on %s: %s", e.display(x.S), f.From, err), p)
+			}
+			markSupplied(v, Source{Kind: SrcFile, Var: e.display(x.S), From: f.From}, 0)
+			return v
+		}
+		return NewUnknown(fmt.Sprintf("%s(%s) at start-up: the deployment's copy decides, not this machine's", fn.S, e.display(x.S)), p)
+	}
+	return NewUnknown("call to "+fn.S, p)
+}
+
+// markSupplied gives a value read from a supplied file, and what it
+// contains, the file as source.
+func markSupplied(v *Value, src Source, depth int) {
+	v.Src = src
+	if depth > 64 {
+		return
+	}
+	for _, it := range v.Items {
+		markSupplied(it, src, depth+1)
+	}
+	for _, it := range v.Vals {
+		markSupplied(it, src, depth+1)
+	}
+}
+
+// jsonCalls: json.loads of a known string; json.load and YAML/TOML loads
+// of a file (unknown, see loadFile).
 var jsonCalls = map[string]callModel{
+	"json.load":      loadFile,
+	"yaml.load":      loadFile,
+	"yaml.safe_load": loadFile,
+	"yaml.full_load": loadFile,
+	"toml.load":      loadFile,
+	"tomllib.load":   loadFile,
 	"json.loads": func(e *Evaluator, _ *Value, a args, p Pos) *Value {
 		x, _ := a.get(0, "s")
 		s, ok := x.Str()

@@ -111,7 +111,7 @@ func (e *Evaluator) execOpen(sc *scope, c *py.Call) (f *flow, ok bool) {
 	}
 	if name, isName := attr.X.(*py.Name); isName && attr.Attr.ID == "read" {
 		// with open(path) as f: exec(f.read())
-		if fv := sc.vars[name.ID]; fv != nil && fv.Kind == Object && fv.Ident == IdentFile {
+		if fv := sc.vars[name.ID]; fv != nil && fv.Kind == Object && fv.Ident == IdentFile && e.Supplied[fv.S].From == "" {
 			e.runIn(sc, fv.S, e.pos(sc, c))
 			return nil, true
 		}
@@ -198,6 +198,11 @@ func (e *Evaluator) withOpen(sc *scope, it *py.WithItem) (*Value, *flow) {
 	}
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(e.Root, path)
+	}
+	if _, ok := e.Supplied[filepath.Clean(path)]; ok {
+		// The deployment's copy is given (--file): what this machine
+		// holds, or lacks, does not matter.
+		return newObj(IdentFile, filepath.Clean(path), p), nil
 	}
 	if !e.inRoot(path) {
 		// A file outside the project (/etc/app/secrets.json, ../conf/):

@@ -59,6 +59,7 @@ const (
 	SrcComputed                     // derived from other values
 	SrcUnknown                      // could not be evaluated
 	SrcGenerated                    // generated at random when the settings load (Why: how); only its length is known
+	SrcFile                         // read from the deployment's copy of a file the settings load (Var: the file as opened; From: "--file LOCAL")
 )
 
 // Source is a value's provenance, shown next to every finding.
@@ -83,6 +84,8 @@ func (s Source) String() string {
 		return "computed"
 	case SrcGenerated:
 		return "generated at start-up: " + s.Why
+	case SrcFile:
+		return fmt.Sprintf("file %s from %s", s.Var, s.From)
 	}
 	if s.Why != "" {
 		return "unknown: " + s.Why
@@ -92,7 +95,7 @@ func (s Source) String() string {
 
 // Label is the JSON name of the source kind.
 func (s Source) Label() string {
-	return [...]string{"literal", "default", "env-default", "env", "computed", "unknown", "generated"}[s.Kind]
+	return [...]string{"literal", "default", "env-default", "env", "computed", "unknown", "generated", "file"}[s.Kind]
 }
 
 // Value is a statically evaluated Python value.

@@ -1,8 +1,7 @@
-import os
-
 import environ
 
-ROOT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT_DIR = environ.Path(__file__) - 3  # (project/config/settings/common.py - 3 = project/)
+APPS_DIR = ROOT_DIR.path('project')
 env = environ.Env()
 DEBUG = env.bool('DJANGO_DEBUG', False)
 DATABASES = {
@@ -14,5 +13,9 @@ MIDDLEWARE = [
     'django.middleware.csrf.CsrfViewMiddleware',
     'django.middleware.clickjacking.XFrameOptionsMiddleware',
 ]
-STATIC_ROOT = os.path.join(ROOT_DIR, 'staticfiles')
+STATIC_ROOT = str(ROOT_DIR('staticfiles'))
+STATICFILES_DIRS = (
+    str(APPS_DIR.path('static')),
+)
+MEDIA_ROOT = str(APPS_DIR('media'))
 STATIC_URL = '/static/'
