@@ -22,7 +22,7 @@
 //     .Put().Body(&s) to update (config: secrets/configmaps get/update);
 //     c.Batch.Post().Resource("jobs").Body(job), .Delete() (run: Jobs); bound each call
 //     with ctx, cancel := c.APIContext(ctx);
-//   - list options and subresource options: VersionedParams(&opts, kube.ParameterCodec);
+//   - list options and subresource options: VersionedParams(&opts, kube.ParameterCodec());
 //   - watches and caches: [Connection.ListWatch] gives a cache.ListWatch on
 //     any of the clients, for cache.NewSharedIndexInformer (status) or
 //     watchtools.UntilWithSync (logs: pod watches; run: a Job's completion);
@@ -70,25 +70,34 @@ import (
 	"github.com/ctlops/ctl/internal/textutil"
 )
 
-var (
-	// Scheme holds the types of the API groups ctl uses, and nothing else.
-	Scheme = runtime.NewScheme()
+// apiTypes is the scheme of the API groups ctl uses, and nothing else, with
+// its codecs. Built on first use, not in init: `ctl --version`, `ctl audit`
+// and every other command that never talks to a cluster do not pay for it.
+type apiTypes struct {
+	scheme *runtime.Scheme
 	codecs serializer.CodecFactory
-	// ParameterCodec encodes list, log, exec and attach options into query
-	// parameters (VersionedParams).
-	ParameterCodec runtime.ParameterCodec
-)
+	params runtime.ParameterCodec
+}
 
-func init() {
+var loadAPITypes = sync.OnceValue(func() *apiTypes {
+	s := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{
 		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, authzv1.AddToScheme, eventsv1.AddToScheme,
 	} {
-		_ = add(Scheme) // static types: fails only on a programming error, which every test would show
+		_ = add(s) // static types: fails only on a programming error, which every test would show
 	}
-	metav1.AddToGroupVersion(Scheme, schema.GroupVersion{Version: "v1"})
-	codecs = serializer.NewCodecFactory(Scheme)
-	ParameterCodec = runtime.NewParameterCodec(Scheme)
-}
+	metav1.AddToGroupVersion(s, schema.GroupVersion{Version: "v1"})
+	return &apiTypes{scheme: s, codecs: serializer.NewCodecFactory(s), params: runtime.NewParameterCodec(s)}
+})
+
+// Scheme holds the types of the API groups ctl uses, and nothing else.
+func Scheme() *runtime.Scheme { return loadAPITypes().scheme }
+
+// ParameterCodec encodes list, log, exec and attach options into query
+// parameters (VersionedParams).
+func ParameterCodec() runtime.ParameterCodec { return loadAPITypes().params }
+
+func codecs() serializer.CodecFactory { return loadAPITypes().codecs }
 
 // DefaultTimeout bounds one API call unless the caller says otherwise.
 const DefaultTimeout = 5 * time.Second
@@ -108,7 +117,7 @@ type Connection struct {
 	// streams or watches).
 	Timeout time.Duration
 
-	// REST clients, one per group/version, over Scheme.
+	// REST clients, one per group/version, over Scheme().
 	Core          rest.Interface // core/v1 (pods, secrets, configmaps, services, namespaces, events)
 	Apps          rest.Interface // apps/v1
 	Batch         rest.Interface // batch/v1
@@ -232,7 +241,7 @@ func restClient(base *rest.Config, apiPath string, gv schema.GroupVersion) (rest
 	cfg := rest.CopyConfig(base)
 	cfg.APIPath = apiPath
 	cfg.GroupVersion = &gv
-	cfg.NegotiatedSerializer = codecs.WithoutConversion()
+	cfg.NegotiatedSerializer = codecs().WithoutConversion()
 	// Protobuf decodes lists several times faster than JSON; every
 	// built-in group serves it, and JSON stays acceptable.
 	cfg.ContentType = runtime.ContentTypeProtobuf
@@ -307,7 +316,7 @@ func (c *Connection) ListWatch(client rest.Interface, resource, namespace string
 // SinceTime, Timestamps...). Close the stream when done; ctx ends it too.
 func (c *Connection) PodLogs(ctx context.Context, namespace, pod string, opts *corev1.PodLogOptions) (io.ReadCloser, error) {
 	rc, err := c.Core.Get().Namespace(namespace).Resource("pods").Name(pod).SubResource("log").
-		VersionedParams(opts, ParameterCodec).Stream(ctx)
+		VersionedParams(opts, ParameterCodec()).Stream(ctx)
 	if err != nil {
 		return nil, c.Classify(err, "get", "pods/log", namespace)
 	}
@@ -317,13 +326,13 @@ func (c *Connection) PodLogs(ctx context.Context, namespace, pod string, opts *c
 // ExecURL is the pods/exec URL of a command in a container.
 func (c *Connection) ExecURL(namespace, pod string, opts *corev1.PodExecOptions) *url.URL {
 	return c.Core.Post().Namespace(namespace).Resource("pods").Name(pod).SubResource("exec").
-		VersionedParams(opts, ParameterCodec).URL()
+		VersionedParams(opts, ParameterCodec()).URL()
 }
 
 // AttachURL is the pods/attach URL of a running container.
 func (c *Connection) AttachURL(namespace, pod string, opts *corev1.PodAttachOptions) *url.URL {
 	return c.Core.Post().Namespace(namespace).Resource("pods").Name(pod).SubResource("attach").
-		VersionedParams(opts, ParameterCodec).URL()
+		VersionedParams(opts, ParameterCodec()).URL()
 }
 
 // PortForwardURL is the pods/portforward URL of a pod.

@@ -329,7 +329,7 @@ func (t *Target) databasePod(ctx context.Context, db *targets.DB) (*corev1.Pod, 
 	}
 	list := &corev1.PodList{}
 	err = t.conn.Core.Get().Namespace(t.namespace).Resource("pods").
-		VersionedParams(&metav1.ListOptions{LabelSelector: labels.SelectorFromSet(svc.Spec.Selector).String()}, ParameterCodec).Do(actx).Into(list)
+		VersionedParams(&metav1.ListOptions{LabelSelector: labels.SelectorFromSet(svc.Spec.Selector).String()}, ParameterCodec()).Do(actx).Into(list)
 	if err != nil {
 		return nil, 0, t.conn.Classify(err, "list", "pods", t.namespace)
 	}

@@ -18,7 +18,7 @@ func Discover(ctx context.Context, c *Connection, d config.Discovery) ([]string,
 	actx, cancel := c.APIContext(ctx)
 	defer cancel()
 	list := &corev1.NamespaceList{}
-	err := c.Core.Get().Resource("namespaces").VersionedParams(&metav1.ListOptions{LabelSelector: d.Selector}, ParameterCodec).Do(actx).Into(list)
+	err := c.Core.Get().Resource("namespaces").VersionedParams(&metav1.ListOptions{LabelSelector: d.Selector}, ParameterCodec()).Do(actx).Into(list)
 	if err != nil {
 		return nil, c.Classify(err, "list", "namespaces", "")
 	}

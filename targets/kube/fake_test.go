@@ -128,7 +128,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		body, _ := io.ReadAll(r.Body)
 		// The connection sends protobuf (JSON from older clients).
-		obj, _, err := codecs.UniversalDeserializer().Decode(body, nil, nil)
+		obj, _, err := codecs().UniversalDeserializer().Decode(body, nil, nil)
 		if ev, ok := obj.(*corev1.Event); ok && err == nil && res == "events" {
 			f.posted = append(f.posted, ev)
 			f.write(w, http.StatusCreated, ev)
@@ -168,7 +168,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeAPI) write(w http.ResponseWriter, code int, o runtime.Object) {
-	if gvks, _, err := Scheme.ObjectKinds(o); err == nil {
+	if gvks, _, err := Scheme().ObjectKinds(o); err == nil {
 		o = o.DeepCopyObject()
 		o.GetObjectKind().SetGroupVersionKind(gvks[0])
 	}

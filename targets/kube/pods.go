@@ -72,7 +72,7 @@ func (t *Target) choosePod(ctx context.Context) (*corev1.Pod, error) {
 	defer cancel()
 	list := &corev1.PodList{}
 	err := c.Core.Get().Namespace(t.namespace).Resource("pods").
-		VersionedParams(&metav1.ListOptions{LabelSelector: selector}, ParameterCodec).Do(actx).Into(list)
+		VersionedParams(&metav1.ListOptions{LabelSelector: selector}, ParameterCodec()).Do(actx).Into(list)
 	if err != nil {
 		return nil, c.Classify(err, "list", "pods", t.namespace)
 	}
