@@ -11,37 +11,25 @@ GOLANGCI_LINT_VERSION=v2.15.0
 STERN_VERSION=v1.33.0
 
 cache="${CTL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ctl-tools}"
+
+# tool NAME VERSION MODULE: builds MODULE@VERSION once into
+# $cache/NAME-VERSION/ (a temp dir renamed when complete) and prints the path.
+tool() {
+  local name=$1 version=$2 module=$3
+  local dir="$cache/$name-$version"
+  if [ ! -x "$dir/$name" ]; then
+    echo "tools: building $name $version into $dir (once; a few minutes on 2 cores)" >&2
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    GOBIN="$dir.tmp" GOFLAGS=-trimpath go install "$module@$version" >&2
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  fi
+  echo "$dir/$name"
+}
+
 case "${1:-}" in
-  goreleaser)
-    dir="$cache/goreleaser-$GORELEASER_VERSION"
-    if [ ! -x "$dir/goreleaser" ]; then
-      echo "tools: building goreleaser $GORELEASER_VERSION into $dir (once; a few minutes on 2 cores)" >&2
-      mkdir -p "$dir.tmp"
-      GOBIN="$dir.tmp" GOFLAGS=-trimpath go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION" >&2
-      rm -rf "$dir" && mv "$dir.tmp" "$dir"
-    fi
-    echo "$dir/goreleaser"
-    ;;
-  golangci-lint)
-    dir="$cache/golangci-lint-$GOLANGCI_LINT_VERSION"
-    if [ ! -x "$dir/golangci-lint" ]; then
-      echo "tools: building golangci-lint $GOLANGCI_LINT_VERSION into $dir (once; a few minutes on 2 cores)" >&2
-      mkdir -p "$dir.tmp"
-      GOBIN="$dir.tmp" GOFLAGS=-trimpath go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION" >&2
-      rm -rf "$dir" && mv "$dir.tmp" "$dir"
-    fi
-    echo "$dir/golangci-lint"
-    ;;
-  stern)
-    dir="$cache/stern-$STERN_VERSION"
-    if [ ! -x "$dir/stern" ]; then
-      echo "tools: building stern $STERN_VERSION into $dir (once)" >&2
-      mkdir -p "$dir.tmp"
-      GOBIN="$dir.tmp" GOFLAGS=-trimpath go install "github.com/stern/stern@$STERN_VERSION" >&2
-      rm -rf "$dir" && mv "$dir.tmp" "$dir"
-    fi
-    echo "$dir/stern"
-    ;;
+  goreleaser) tool goreleaser "$GORELEASER_VERSION" github.com/goreleaser/goreleaser/v2 ;;
+  golangci-lint) tool golangci-lint "$GOLANGCI_LINT_VERSION" github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
+  stern) tool stern "$STERN_VERSION" github.com/stern/stern ;;
   *)
     echo "usage: scripts/tools.sh goreleaser|golangci-lint|stern" >&2
     exit 2
