@@ -75,35 +75,14 @@ func (r Container) SameKey(o Container) bool {
 
 // FindContainer returns the first container rule for the container.
 func (rs *Rules) FindContainer(namespace, pod, container string) (Container, bool) {
-	for _, r := range rs.Containers {
-		if r.Matches(namespace, pod, container) {
-			return r, true
-		}
-	}
-	return Container{}, false
+	return find(rs.Containers, func(r Container) bool { return r.Matches(namespace, pod, container) })
 }
 
 // SetContainer replaces the rule with the same key, or appends r.
-func (rs *Rules) SetContainer(r Container) {
-	for i := range rs.Containers {
-		if rs.Containers[i].SameKey(r) {
-			rs.Containers[i] = r
-			return
-		}
-	}
-	rs.Containers = append(rs.Containers, r)
-}
+func (rs *Rules) SetContainer(r Container) { rs.Containers = set(rs.Containers, r) }
 
 // RemoveContainer drops the rule with r's key.
-func (rs *Rules) RemoveContainer(r Container) {
-	out := rs.Containers[:0]
-	for _, x := range rs.Containers {
-		if !x.SameKey(r) {
-			out = append(out, x)
-		}
-	}
-	rs.Containers = out
-}
+func (rs *Rules) RemoveContainer(r Container) { rs.Containers = remove(rs.Containers, r) }
 
 // Rules is the whole file.
 type Rules struct {
@@ -113,6 +92,43 @@ type Rules struct {
 }
 
 func match(field, value string) bool { return field == "" || field == value }
+
+// keyed is a rule kind: two rules with the same key select the same things,
+// so one replaces the other.
+type keyed[T any] interface{ SameKey(T) bool }
+
+// find returns the first rule that matches, in file order.
+func find[T any](rules []T, matches func(T) bool) (T, bool) {
+	for _, r := range rules {
+		if matches(r) {
+			return r, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// set replaces the rule with r's key, or appends r.
+func set[T keyed[T]](rules []T, r T) []T {
+	for i := range rules {
+		if rules[i].SameKey(r) {
+			rules[i] = r
+			return rules
+		}
+	}
+	return append(rules, r)
+}
+
+// remove drops the rules with r's key.
+func remove[T keyed[T]](rules []T, r T) []T {
+	out := rules[:0]
+	for _, x := range rules {
+		if !x.SameKey(r) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
 
 // Matches reports whether the rule applies to the container of a pod.
 func (r Exec) Matches(namespace, pod, container string) bool {
@@ -137,67 +153,25 @@ func (r PortForward) SameKey(o PortForward) bool {
 
 // FindExec returns the first exec rule for the container.
 func (rs *Rules) FindExec(namespace, pod, container string) (Exec, bool) {
-	for _, r := range rs.Exec {
-		if r.Matches(namespace, pod, container) {
-			return r, true
-		}
-	}
-	return Exec{}, false
+	return find(rs.Exec, func(r Exec) bool { return r.Matches(namespace, pod, container) })
 }
 
 // FindPortForward returns the first port-forward rule for the port.
 func (rs *Rules) FindPortForward(namespace, pod string, port int32) (PortForward, bool) {
-	for _, r := range rs.PortForward {
-		if r.Matches(namespace, pod, port) {
-			return r, true
-		}
-	}
-	return PortForward{}, false
+	return find(rs.PortForward, func(r PortForward) bool { return r.Matches(namespace, pod, port) })
 }
 
 // SetExec replaces the rule with the same key, or appends r.
-func (rs *Rules) SetExec(r Exec) {
-	for i := range rs.Exec {
-		if rs.Exec[i].SameKey(r) {
-			rs.Exec[i] = r
-			return
-		}
-	}
-	rs.Exec = append(rs.Exec, r)
-}
+func (rs *Rules) SetExec(r Exec) { rs.Exec = set(rs.Exec, r) }
 
 // SetPortForward replaces the rule with the same key, or appends r.
-func (rs *Rules) SetPortForward(r PortForward) {
-	for i := range rs.PortForward {
-		if rs.PortForward[i].SameKey(r) {
-			rs.PortForward[i] = r
-			return
-		}
-	}
-	rs.PortForward = append(rs.PortForward, r)
-}
+func (rs *Rules) SetPortForward(r PortForward) { rs.PortForward = set(rs.PortForward, r) }
 
 // RemoveExec drops the rule with r's key.
-func (rs *Rules) RemoveExec(r Exec) {
-	out := rs.Exec[:0]
-	for _, x := range rs.Exec {
-		if !x.SameKey(r) {
-			out = append(out, x)
-		}
-	}
-	rs.Exec = out
-}
+func (rs *Rules) RemoveExec(r Exec) { rs.Exec = remove(rs.Exec, r) }
 
 // RemovePortForward drops the rule with r's key.
-func (rs *Rules) RemovePortForward(r PortForward) {
-	out := rs.PortForward[:0]
-	for _, x := range rs.PortForward {
-		if !x.SameKey(r) {
-			out = append(out, x)
-		}
-	}
-	rs.PortForward = out
-}
+func (rs *Rules) RemovePortForward(r PortForward) { rs.PortForward = remove(rs.PortForward, r) }
 
 // Validate checks what the fake kubelet relies on.
 func (rs *Rules) Validate() error {
