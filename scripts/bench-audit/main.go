@@ -2,8 +2,10 @@
 // `manage.py check --deploy` on examples/mysite, and the in-process audit
 // rate on one core. The two commands run interleaved, round after round,
 // on a temporary copy of the project, so that machine noise hits both
-// alike. It prints medians and checks the budgets: ctl at least 100×
-// faster than check --deploy (wall-clock medians), and at least 2,000
+// alike. It prints medians and checks the budgets: ctl at least 20×
+// faster than check --deploy (wall-clock medians; issue 14's budget: the
+// process start-up of any Go CLI bounds the ratio, see the printed
+// ceilings), and at least 2,000
 // audits per CPU-second in process with GOMAXPROCS=1. It exits 1 when a
 // budget is missed. `ctl --version` runs
 // alongside as a baseline: on a loaded machine ctl's process start-up, not
@@ -36,7 +38,7 @@ func main() {
 	example := flag.String("example", "examples/mysite", "Django project to audit")
 	rounds := flag.Int("rounds", 21, "rounds; each runs both commands once")
 	inproc := flag.Duration("inproc", 3*time.Second, "how long to run the in-process audit")
-	minRatio := flag.Float64("min-ratio", 100, "budget: check --deploy median / ctl audit median")
+	minRatio := flag.Float64("min-ratio", 20, "budget: check --deploy median / ctl audit median")
 	minRate := flag.Float64("min-rate", 2000, "budget: in-process audits per second on one core")
 	flag.Parse()
 
