@@ -6,7 +6,6 @@ package main_test
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,19 +30,7 @@ type trailRecord struct {
 
 func readTrail(t *testing.T, a *sandboxtest.App) []trailRecord {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(a.Home, "state", "ctl", "sessions.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []trailRecord
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var r trailRecord
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("trail line %q: %v", line, err)
-		}
-		recs = append(recs, r)
-	}
-	return recs
+	return testenv.ReadTrail[trailRecord](t, a.Home)
 }
 
 // TestKubeTrailRecordsWhatRan: on a protected environment, shell records

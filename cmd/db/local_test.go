@@ -81,19 +81,7 @@ type trailLine struct {
 
 func readTrail(t *testing.T, home string) []trailLine {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(home, "state", "ctl", "sessions.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []trailLine
-	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var r trailLine
-		if err := json.Unmarshal([]byte(l), &r); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
-	return out
+	return testenv.ReadTrail[trailLine](t, home)
 }
 
 func noPartials(t *testing.T, dir string) {

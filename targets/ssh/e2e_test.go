@@ -6,7 +6,6 @@ package ssh_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/url"
@@ -104,19 +103,7 @@ type trailRecord struct {
 // trail reads the session trail, in file order.
 func (a *vmApp) trail(t *testing.T) []trailRecord {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(a.home, "state", "ctl", "sessions.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []trailRecord
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var r trailRecord
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("trail line %q: %v", line, err)
-		}
-		out = append(out, r)
-	}
-	return out
+	return testenv.ReadTrail[trailRecord](t, a.home)
 }
 
 func TestSSHExecOneHost(t *testing.T) {
