@@ -69,6 +69,13 @@ func Value(t testing.TB, name, sql string) string {
 	return string(rows[0][0])
 }
 
+// OriginalEmails counts the users of database name whose e-mail address is
+// still a generated one (EmailDomain): what a sanitiser must leave at 0.
+func OriginalEmails(t testing.TB, name string) string {
+	t.Helper()
+	return Value(t, name, "select count(*) from auth_user where email like '%@"+EmailDomain+"'")
+}
+
 func redact(t testing.TB, err error) string {
 	u, _ := url.Parse(testenv.PostgresDSN(t))
 	pw, _ := u.User.Password()
