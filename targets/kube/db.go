@@ -158,87 +158,20 @@ type podEnv struct {
 	where       string
 }
 
-// containerEnv resolves the app container's environment as declared in
-// its spec — env (literal, secretKeyRef, configMapKeyRef) and envFrom
-// (Secret, ConfigMap; env overrides envFrom, later envFrom entries the
-// earlier ones, as the kubelet does) — through the API: no exec.
+// containerEnv is Environ as maps, for the database and secret look-ups.
 func (t *Target) containerEnv(ctx context.Context) (*podEnv, error) {
-	pod, err := t.choosePod(ctx)
+	env, err := t.AppEnv(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cname, err := t.chooseContainer(pod)
-	if err != nil {
-		return nil, err
-	}
-	var spec *corev1.Container
-	for i := range pod.Spec.Containers {
-		if pod.Spec.Containers[i].Name == cname {
-			spec = &pod.Spec.Containers[i]
+	pe := &podEnv{vars: map[string]string{}, srcOf: map[string]string{}, where: env.Where}
+	for _, v := range env.Vars {
+		if v.Known {
+			pe.vars[v.Name] = v.Value
 		}
+		pe.srcOf[v.Name] = v.Source.String()
 	}
-	if spec == nil {
-		return nil, fmt.Errorf("pod %s/%s has no container %q", pod.Namespace, pod.Name, cname)
-	}
-	vars := map[string]string{}
-	srcOf := map[string]string{}
-	secrets := map[string]*corev1.Secret{}
-	cms := map[string]*corev1.ConfigMap{}
-	secret := func(name string) (*corev1.Secret, error) {
-		if s, ok := secrets[name]; ok {
-			return s, nil
-		}
-		s, err := t.getSecret(ctx, name)
-		secrets[name] = s
-		return s, err
-	}
-	cm := func(name string) (*corev1.ConfigMap, error) {
-		if c, ok := cms[name]; ok {
-			return c, nil
-		}
-		c, err := t.getConfigMap(ctx, name)
-		cms[name] = c
-		return c, err
-	}
-	for _, ef := range spec.EnvFrom {
-		switch {
-		case ef.SecretRef != nil:
-			s, err := secret(ef.SecretRef.Name)
-			if err != nil {
-				return nil, err
-			}
-			for k, v := range s.Data {
-				vars[ef.Prefix+k], srcOf[ef.Prefix+k] = string(v), "secret "+s.Name
-			}
-		case ef.ConfigMapRef != nil:
-			c, err := cm(ef.ConfigMapRef.Name)
-			if err != nil {
-				return nil, err
-			}
-			for k, v := range c.Data {
-				vars[ef.Prefix+k], srcOf[ef.Prefix+k] = v, "configmap "+c.Name
-			}
-		}
-	}
-	for _, e := range spec.Env {
-		switch {
-		case e.ValueFrom == nil:
-			vars[e.Name], srcOf[e.Name] = e.Value, "the container spec"
-		case e.ValueFrom.SecretKeyRef != nil:
-			s, err := secret(e.ValueFrom.SecretKeyRef.Name)
-			if err != nil {
-				return nil, err
-			}
-			vars[e.Name], srcOf[e.Name] = string(s.Data[e.ValueFrom.SecretKeyRef.Key]), "secret "+s.Name
-		case e.ValueFrom.ConfigMapKeyRef != nil:
-			c, err := cm(e.ValueFrom.ConfigMapKeyRef.Name)
-			if err != nil {
-				return nil, err
-			}
-			vars[e.Name], srcOf[e.Name] = c.Data[e.ValueFrom.ConfigMapKeyRef.Key], "configmap "+c.Name
-		}
-	}
-	return &podEnv{vars: vars, srcOf: srcOf, where: fmt.Sprintf("container %s of pod %s/%s", cname, pod.Namespace, pod.Name)}, nil
+	return pe, nil
 }
 
 // dbFromEnv reads the database credentials from the container's

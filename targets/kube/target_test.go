@@ -254,15 +254,16 @@ func TestCredentialsFromEnv(t *testing.T) {
 		{name: "literal DATABASE_URL", pod: withEnv([]corev1.EnvVar{{Name: "DATABASE_URL", Value: "postgres://app:s3cret@db:5432/app"}}, nil),
 			want: "app@db:5432/app", wantSource: "DATABASE_URL (the container spec) of container web of pod qa/web-1"},
 		{name: "secretKeyRef", pod: withEnv([]corev1.EnvVar{{Name: "DATABASE_URL", ValueFrom: secretRef("db", "url")}}, nil),
-			want: "app@pg:5432/app", wantSource: "DATABASE_URL (secret db) of container web of pod qa/web-1"},
+			want: "app@pg:5432/app", wantSource: "DATABASE_URL (secret db/url) of container web of pod qa/web-1"},
 		{name: "url_env", urlEnv: "APP_DB", pod: withEnv([]corev1.EnvVar{{Name: "APP_DB", ValueFrom: secretRef("db", "url")}}, nil),
-			want: "app@pg:5432/app", wantSource: "APP_DB (secret db) of container web of pod qa/web-1"},
+			want: "app@pg:5432/app", wantSource: "APP_DB (secret db/url) of container web of pod qa/web-1"},
 		{name: "envFrom secret with prefix", pod: withEnv(nil, []corev1.EnvFromSource{{Prefix: "POSTGRES_", SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "pgcreds"}}}}),
 			want: "u@pg:6432/d", wantSource: "POSTGRES_* variables of container web of pod qa/web-1"},
 		{name: "configMapKeyRef and envFrom configmap", pod: withEnv(
-			[]corev1.EnvVar{{Name: "DB_USER", Value: "shopper"}, {Name: "DB_PASSWORD", ValueFrom: secretRef("db", "password")}, {Name: "DB_PORT", ValueFrom: cmRef("cfg", "port")}},
+			[]corev1.EnvVar{{Name: "DB_USER", Value: "shopper"}, {Name: "DB_PASSWORD", ValueFrom: secretRef("db", "password")}, {Name: "DB_PORT", ValueFrom: optionalRef(cmRef("cfg", "port"))}},
 			[]corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}}),
 			want: "shopper@pg.qa:5432/shop", wantSource: "DB_* variables of container web of pod qa/web-1"},
+		{name: "required key missing", pod: withEnv([]corev1.EnvVar{{Name: "DB_PORT", ValueFrom: cmRef("cfg", "port")}}, nil), wantErr: `DB_PORT of container web of pod qa/web-1: configmap "cfg" has no key "port"`},
 		{name: "nothing", pod: withEnv([]corev1.EnvVar{{Name: "DEBUG", Value: "1"}}, nil), wantErr: "no DATABASE_URL, POSTGRES_*, DB_* or DATABASE_* variables in container web of pod qa/web-1"},
 	}
 	for _, tt := range tests {
@@ -511,4 +512,15 @@ func TestDatabasePlacementAndEvent(t *testing.T) {
 	if ev.InvolvedObject.Name != "postgres-0" || !strings.Contains(ev.Message, "ctl dbshell --tunnel-only by ann@") || !strings.Contains(ev.Message, "(tunnel only)") {
 		t.Errorf("event on %s: %s", ev.InvolvedObject.Name, ev.Message)
 	}
+}
+
+func optionalRef(s *corev1.EnvVarSource) *corev1.EnvVarSource {
+	t := true
+	if s.ConfigMapKeyRef != nil {
+		s.ConfigMapKeyRef.Optional = &t
+	}
+	if s.SecretKeyRef != nil {
+		s.SecretKeyRef.Optional = &t
+	}
+	return s
 }

@@ -137,3 +137,29 @@ func TestBadDotenvIsAnError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestAppEnv(t *testing.T) {
+	proj := mkProject(t)
+	tg, err := New(env(t, proj, ""), deps(proj, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := tg.AppEnv(context.Background())
+	if err != nil || len(e.Vars) != 0 || !strings.Contains(e.Where, "no env file") {
+		t.Fatalf("without .env: %+v %v", e, err)
+	}
+	_ = os.WriteFile(filepath.Join(proj, ".env"), []byte("DEBUG=1\nA=x\nDEBUG=0\n"), 0o600)
+	tg, _ = New(env(t, proj, ""), deps(proj, map[string]string{"HOME_ONLY": "1"}))
+	e, err = tg.AppEnv(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range e.Vars {
+		got = append(got, v.Name+"="+v.Value+" "+v.Source.String())
+	}
+	envf := filepath.Join(proj, ".env")
+	if want := []string{"A=x " + envf + ":2", "DEBUG=0 " + envf + ":3"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

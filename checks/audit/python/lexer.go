@@ -347,7 +347,7 @@ loop:
 			return // ordinary continuation line inside brackets
 		}
 		l.unclosedBrackets()
-		l.recoveryNewline(i)
+		l.recoveryNewline(l.off) // before any INDENT, which starts at l.off
 	}
 	l.lineIndent = col
 	top := l.indents[len(l.indents)-1]
