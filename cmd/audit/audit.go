@@ -55,7 +55,7 @@ Django never checks (ctl.*; see docs/audit.md).
 
 Without --env-file/--env, environment variables are assumed unset, so
 their defaults apply — what happens when a deployment forgets one. A JSON
-secrets file the settings read with json.load is unknown unless --file
+secrets file the settings read with json.load (or yaml.safe_load) is unknown unless --file
 gives the deployment's copy.`,
 		Example: `  $ ctl audit
   $ ctl audit mysite/settings.py --env-file .env.prod
@@ -82,7 +82,7 @@ gives the deployment's copy.`,
 	fl.StringVar(&opts.Root, "root", "", "Project `dir` for dotted modules and imports (default: nearest manage.py)")
 	fl.StringArrayVar(&opts.EnvFiles, "env-file", nil, "Read deployment environment variables from a dotenv `file` (repeatable)")
 	fl.StringArrayVar(&opts.EnvPairs, "env", nil, "Set a deployment environment variable `KEY=VALUE` (repeatable)")
-	fl.StringArrayVar(&opts.FilePairs, "file", nil, "The deployment's copy of a JSON file the settings read with json.load, `PATH=LOCAL` (PATH as the settings open it, relative to the project root or absolute; repeatable)")
+	fl.StringArrayVar(&opts.FilePairs, "file", nil, "The deployment's copy of a JSON or YAML file the settings read with json.load or yaml.safe_load, `PATH=LOCAL` (PATH as the settings open it, relative to the project root or absolute; repeatable)")
 	fl.StringVar(&opts.DjangoVersion, "django-version", "", "Django `version` whose defaults and checks apply, 3.2 … 6.1 (default: detected, else newest)")
 	fl.StringVar(&opts.Format, "format", "", "Output `format`: text, json or sarif (default: text)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "Exit 1 when a finding is at or above this `level`: error, warning or info")
