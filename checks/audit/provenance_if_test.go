@@ -50,13 +50,23 @@ func TestProvenanceFollowsIfStatement(t *testing.T) {
 			want: []string{"ctl.D001"}, not: []string{"ctl.S001"}, kind: "env",
 		},
 		{
-			// A function defined in the branch taken stays callable (it
-			// was unknown when the branch's names were copied). What it
-			// returns is not traced back to the branch: a known limit,
-			// reported as a literal.
+			// A function defined in the branch taken stays callable, and
+			// the literals it returns are chosen by the branch too.
 			name: "function-in-branch",
 			src:  "import os\nif not os.getenv('KEY'):\n    def key():\n        return " + key + "\nelse:\n    def key():\n        return os.environ['KEY']\nSECRET_KEY = key()\n",
-			want: []string{"ctl.S001"}, not: []string{"ctl.X001"}, kind: "literal",
+			want: []string{"ctl.S002"}, not: []string{"ctl.X001", "ctl.S001"}, kind: "env-default",
+		},
+		{
+			name: "function-in-handler",
+			src:  "import os\ntry:\n    os.environ['KEY']\n    def key():\n        return os.environ['KEY']\nexcept KeyError:\n    def key():\n        return " + key + "\nSECRET_KEY = key()\n",
+			want: []string{"ctl.S002"}, not: []string{"ctl.X001", "ctl.S001"}, kind: "env-default",
+		},
+		{
+			// The same function defined outside any such block stays
+			// literal.
+			name: "function-outside",
+			src:  "def key():\n    return " + key + "\nSECRET_KEY = key()\n",
+			want: []string{"ctl.S001"}, not: []string{"ctl.S002"}, kind: "literal",
 		},
 		{
 			// A handler that runs because the variable is unset binds

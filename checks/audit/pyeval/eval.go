@@ -609,6 +609,9 @@ func (e *Evaluator) envDefaultBlock(sc *scope, body []py.Stmt, cond *Value) *flo
 	f := e.block(sc, body)
 	for k, v := range sc.vars {
 		if before[k] != v {
+			if fd := e.funcs[v]; fd != nil && fd.envCond == nil {
+				fd.envCond = cond // a def in the block: what it returns, too
+			}
 			sc.vars[k] = asEnvDefault(v, cond, 0)
 		}
 	}
