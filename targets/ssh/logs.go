@@ -115,7 +115,9 @@ func (t *Target) Logs(ctx context.Context, req targets.LogRequest, sink targets.
 }
 
 // remoteLogCommand is the shell command reading one source.
-func remoteLogCommand(s logSource, req targets.LogRequest, since time.Duration, resumed bool) string {
+// A file the ssh user may not read is read as sudo_user, when one is set
+// (the app's own log, owned by the app user).
+func remoteLogCommand(s logSource, req targets.LogRequest, since time.Duration, resumed bool, sudoUser string) string {
 	var argv []string
 	switch s.kind {
 	case "journal":
@@ -161,6 +163,13 @@ func remoteLogCommand(s logSource, req targets.LogRequest, since time.Duration, 
 	if s.kind == "docker" {
 		cmd += " 2>&1"
 	}
+	if s.kind == "file" && sudoUser != "" {
+		f := quote(s.name)
+		cmd = "if [ -r " + f + " ] || [ ! -e " + f + " ]; then exec " + cmd + "; else exec sudo -n -u " + quote(sudoUser) + " -- " + cmd + "; fi"
+		if !req.Follow {
+			return "sh -c " + quote(cmd)
+		}
+	}
 	if !req.Follow {
 		return cmd
 	}
@@ -185,7 +194,7 @@ func (t *Target) followSource(ctx context.Context, host string, s logSource, req
 		if !last.IsZero() {
 			since = time.Since(last) + time.Second
 		}
-		remote := remoteLogCommand(s, req, since, resumed)
+		remote := remoteLogCommand(s, req, since, resumed, t.env.SudoUser)
 		args := append(t.sshArgs(host, true), "-T", "--", destination(host), remote)
 		cmd := exec.CommandContext(ctx, t.ssh, args...)
 		cmd.Env = t.deps.Environ()

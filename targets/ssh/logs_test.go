@@ -1,6 +1,9 @@
 package ssh
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,11 +30,11 @@ func TestRemoteLogCommand(t *testing.T) {
 			"docker logs --timestamps --since 60s web 2>&1"},
 	}
 	for _, tt := range tests {
-		if got := remoteLogCommand(tt.src, tt.req, tt.since, tt.resumed); got != tt.want {
+		if got := remoteLogCommand(tt.src, tt.req, tt.since, tt.resumed, ""); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
-	f := remoteLogCommand(logSource{"file", "/x.log"}, targets.LogRequest{Tail: 5, Follow: true}, 0, false)
+	f := remoteLogCommand(logSource{"file", "/x.log"}, targets.LogRequest{Tail: 5, Follow: true}, 0, false, "")
 	if !strings.HasPrefix(f, "sh -c ") || !strings.Contains(f, "tail -n 5 -F -- /x.log & p=$!") || !strings.Contains(f, "kill $p") {
 		t.Errorf("followed: %q", f)
 	}
@@ -53,5 +56,48 @@ func TestParseSourceLine(t *testing.T) {
 	_, text, _ = parseSourceLine("file", []byte(`2026-12-03 plain`))
 	if text != "2026-12-03 plain" {
 		t.Fatalf("file: %q", text)
+	}
+}
+
+// TestRemoteLogCommandSudo runs the command a file source gets with
+// sudo_user set, as an unprivileged user (the ssh user) through sh: a
+// file it may read is tailed directly, one it may not through sudo as
+// the app user (a stand-in sudo records how it was called).
+func TestRemoteLogCommandSudo(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the command as another user")
+	}
+	runuser, err := exec.LookPath("runuser")
+	if err != nil {
+		t.Skip("no runuser")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "sudo"), []byte("#!/bin/sh\necho \"sudo $*\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	open, closed := filepath.Join(dir, "open.log"), filepath.Join(dir, "closed.log")
+	_ = os.WriteFile(open, []byte("readable line\n"), 0o644)
+	_ = os.WriteFile(closed, []byte("secret line\n"), 0o600)
+	_ = os.Chmod(dir, 0o755)
+	_ = os.Chmod(filepath.Dir(dir), 0o755) // t.TempDir makes its parent 0700
+	run := func(file string) string {
+		c := remoteLogCommand(logSource{"file", file}, targets.LogRequest{Tail: 5}, 0, false, "app")
+		cmd := exec.Command(runuser, "-u", "nobody", "--", "sh", "-c", c)
+		cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin"}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v: %s", c, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if got := run(open); got != "readable line" {
+		t.Errorf("readable file: %q", got)
+	}
+	if got, want := run(closed), "sudo -n -u app -- tail -n 5 -- "+closed; got != want {
+		t.Errorf("unreadable file: %q, want %q", got, want)
 	}
 }
