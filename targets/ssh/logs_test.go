@@ -25,7 +25,7 @@ func TestRemoteLogCommand(t *testing.T) {
 		{"journal resumed", logSource{"journal", "myapp-web"}, targets.LogRequest{Tail: 20}, 3 * time.Second, true,
 			"journalctl -u myapp-web -o json --output-fields=MESSAGE --no-pager --since=-3s -n all"},
 		{"file default tail", logSource{"file", "/var/log/app log"}, targets.LogRequest{Tail: -1}, 0, false,
-			"tail -n 100 -- '/var/log/app log'"},
+			`sh -c 'date +%z; tail -n 100 -- '\''/var/log/app log'\'''`},
 		{"docker", logSource{"docker", "web"}, targets.LogRequest{Tail: -1}, time.Minute, false,
 			"docker logs --timestamps --since 60s web 2>&1"},
 	}
@@ -92,12 +92,41 @@ func TestRemoteLogCommandSudo(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v: %s", c, err, out)
 		}
-		return strings.TrimSpace(string(out))
+		zone, rest, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+		if _, err := time.Parse("-0700", zone); err != nil {
+			t.Fatalf("first line %q is not the host's zone", zone)
+		}
+		return rest
 	}
 	if got := run(open); got != "readable line" {
 		t.Errorf("readable file: %q", got)
 	}
 	if got, want := run(closed), "sudo -n -u app -- tail -n 5 -- "+closed; got != want {
 		t.Errorf("unreadable file: %q, want %q", got, want)
+	}
+}
+
+// TestReadLogLinesFile: a file's stream starts with the host's zone, in
+// which --since reads the lines' own times; untimed lines go with the
+// line before.
+func TestReadLogLinesFile(t *testing.T) {
+	now := time.Now().UTC()
+	host := time.FixedZone("", -5*3600)
+	old, recent := now.Add(-time.Hour).In(host), now.Add(-time.Minute).In(host)
+	in := "-0500\n" +
+		old.Format("2006-01-02 15:04:05,000") + " ERROR old\n" +
+		"Traceback (most recent call last):\n" +
+		recent.Format("2006-01-02 15:04:05,000") + " ERROR recent\n" +
+		"  continuation\n"
+	var got []string
+	filter := &targets.SinceFilter{Loc: time.UTC, Cutoff: now.Add(-10 * time.Minute)}
+	readLogLines(strings.NewReader(in), "file", targets.LogStream{}, time.Time{}, filter, func(e targets.LogEvent) {
+		got = append(got, e.Text)
+		if strings.HasSuffix(e.Text, "recent") && !e.Time.Equal(recent.Truncate(time.Millisecond)) {
+			t.Errorf("time %v, want %v (the host's zone)", e.Time, recent)
+		}
+	})
+	if strings.Join(got, "|") != recent.Format("2006-01-02 15:04:05,000")+" ERROR recent|  continuation" {
+		t.Errorf("got %q", got)
 	}
 }
