@@ -148,7 +148,9 @@ func TestLogsFileOffsets(t *testing.T) {
 	waitLines(t, &c, "first half,"+long+",last")
 	time.Sleep(100 * time.Millisecond) // ten polls: a miscounted offset shows as a restart
 	cancel()
-	<-done
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Logs = %v, want context.Canceled", err)
+	}
 	if got := strings.Join(c.get(), ","); got != "first half,"+long+",last" {
 		t.Fatalf("got %d lines (%d bytes), want 3: a line read twice or lost", len(c.get()), len(got))
 	}
