@@ -13,6 +13,7 @@ import (
 
 	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	configCmd "github.com/ctlops/ctl/cmd/config"
 	dbCmd "github.com/ctlops/ctl/cmd/db"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
 	doctorCmd "github.com/ctlops/ctl/cmd/doctor"
@@ -55,6 +56,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	db := dbCmd.NewCmdDB(f)
 	db.GroupID = GroupEnvs
 	cmd.AddCommand(db)
+	cfg := configCmd.NewCmdConfig(f, nil)
+	cfg.GroupID = GroupEnvs
+	cmd.AddCommand(cfg)
 	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil))                         // GroupID "envs" set by the constructor
 	cmd.AddCommand(statusCmd.NewCmdStatus(f, nil))                             // GroupID "envs" set by the constructor
 	cmd.AddCommand(doctorCmd.NewCmdDoctor(f, nil), initCmd.NewCmdInit(f, nil)) // GroupIDs set by the constructors

@@ -218,6 +218,9 @@ func EditText(envName string, env *targets.Environ, notes map[string]string) []b
 	fmt.Fprintf(&b, "# ctl config edit %s — %s\n", envName, env.Where)
 	b.WriteString("# One KEY=VALUE a line (dotenv quoting). Delete a line to unset the key; add one to create it.\n")
 	b.WriteString("# Values that are not text are base64 after \"" + binaryMarker + "\". Save and quit to review the changes.\n")
+	if n := notes[""]; n != "" {
+		b.WriteString("#\n# " + strings.ReplaceAll(n, "\n", "\n# ") + "\n")
+	}
 	for _, v := range env.Vars {
 		b.WriteString("\n")
 		if n := notes[v.Name]; n != "" {
