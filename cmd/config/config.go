@@ -176,4 +176,3 @@ func RunView(ctx context.Context, opts *ViewOptions) error {
 	}
 	return tp.Render(opts.IO.Out)
 }
-
