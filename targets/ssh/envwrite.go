@@ -131,7 +131,11 @@ func mergeFile(where string, data []byte, cs []targets.EnvChange) ([]byte, error
 	set := map[string]string{}
 	var unset, conflicts []string
 	for _, c := range cs {
-		cur, ok := dotenv.Lookup(vars, c.Source.Key)
+		key := c.Source.Key
+		if key == "" {
+			key = c.Key
+		}
+		cur, ok := dotenv.Lookup(vars, key)
 		switch {
 		case c.Delete && !ok, !c.Delete && ok && cur.Value == c.New:
 		case ok == c.HadOld && cur.Value == c.Old:
@@ -140,9 +144,9 @@ func mergeFile(where string, data []byte, cs []targets.EnvChange) ([]byte, error
 			continue
 		}
 		if c.Delete {
-			unset = append(unset, c.Source.Key)
+			unset = append(unset, key)
 		} else {
-			set[c.Source.Key] = c.New
+			set[key] = c.New
 		}
 	}
 	if len(conflicts) > 0 {
