@@ -230,3 +230,27 @@ type EnvConsumers interface {
 	// as their strategy says).
 	Restart(ctx context.Context, workloads []string) error
 }
+
+// WorkloadDescriber is implemented by targets that can list the
+// workloads running the app (Kubernetes), for `ctl diff`.
+type WorkloadDescriber interface {
+	Workloads(ctx context.Context) ([]WorkloadInfo, error)
+}
+
+// WorkloadInfo is one Deployment or StatefulSet as `ctl diff` compares it.
+type WorkloadInfo struct {
+	Kind, Name string // deployment, web
+	Replicas   int32
+	Containers []ContainerInfo
+}
+
+// ContainerInfo is one container of a workload's pod template.
+type ContainerInfo struct {
+	Name  string
+	Image string
+	// Digest is the image digest a running pod reports (imageID), "" when
+	// none runs.
+	Digest string
+	// Requests and Limits are "cpu=100m memory=128Mi" ("" when unset).
+	Requests, Limits string
+}

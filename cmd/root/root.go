@@ -16,6 +16,7 @@ import (
 	configCmd "github.com/ctlops/ctl/cmd/config"
 	dbCmd "github.com/ctlops/ctl/cmd/db"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
+	diffCmd "github.com/ctlops/ctl/cmd/diff"
 	doctorCmd "github.com/ctlops/ctl/cmd/doctor"
 	envCmd "github.com/ctlops/ctl/cmd/env"
 	execCmd "github.com/ctlops/ctl/cmd/exec"
@@ -59,6 +60,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cfg := configCmd.NewCmdConfig(f, nil)
 	cfg.GroupID = GroupEnvs
 	cmd.AddCommand(cfg)
+	diff := diffCmd.NewCmdDiff(f, nil)
+	diff.GroupID = GroupEnvs
+	cmd.AddCommand(diff)
 	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil))                         // GroupID "envs" set by the constructor
 	cmd.AddCommand(statusCmd.NewCmdStatus(f, nil))                             // GroupID "envs" set by the constructor
 	cmd.AddCommand(doctorCmd.NewCmdDoctor(f, nil), initCmd.NewCmdInit(f, nil)) // GroupIDs set by the constructors
