@@ -110,3 +110,51 @@ sed -i -e "/^DEBUG=/d" -e '$a NEW_KEY=from-editor' "$1"
 	}
 	testenv.AssertSecretNotInFiles(t, secret, testenv.TempRoots(tmp), append(testenv.OthersSecretHolders(t), l.envFile)...)
 }
+
+func TestConfigProtectedLocal(t *testing.T) {
+	secret := random(t, "sk-", 32)
+	l := newLocal(t, "SECRET_KEY="+secret+"\nDEBUG=0\n")
+	if err := os.WriteFile(filepath.Join(l.dir, "ctl.yaml"), []byte("app: mysite\nenvironments:\n  prodlike:\n    target: local\n    protected: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// --reveal without a terminal and without --yes: refused, nothing printed.
+	stdout, stderr, code := l.run(t, "", nil, "config", "get", "prodlike", "SECRET_KEY", "--reveal")
+	if code == 0 || strings.Contains(stdout, secret) || !strings.Contains(stderr, "protected") {
+		t.Fatalf("exit %d: %d bytes on stdout: %s", code, len(stdout), stderr)
+	}
+	stdout, stderr, code = l.run(t, "", nil, "config", "get", "prodlike", "SECRET_KEY", "--reveal", "--yes")
+	if code != 0 || strings.TrimSpace(stdout) != secret || !strings.Contains(stderr, "PRODUCTION") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// A value the audit warns about: refused on a protected environment without --force.
+	_, stderr, code = l.run(t, "", nil, "config", "set", "prodlike", "DEBUG=true", "--yes")
+	if code == 0 || !strings.Contains(stderr, "--force") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(l.envFile); !strings.Contains(string(b), "DEBUG=0") {
+		t.Fatal("written without --force")
+	}
+	_, stderr, code = l.run(t, "", nil, "config", "set", "prodlike", "DEBUG=true", "--yes", "--force")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(l.envFile); !strings.Contains(string(b), "DEBUG=true") {
+		t.Fatal("not written with --force")
+	}
+	type rec struct {
+		Verb    string   `json:"verb"`
+		Command []string `json:"command"`
+		Exit    int      `json:"exitCode"`
+	}
+	recs := testenv.ReadTrail[rec](t, l.home)
+	verbs := []string{}
+	for _, r := range recs {
+		verbs = append(verbs, r.Verb)
+		if strings.Contains(strings.Join(r.Command, " "), secret) {
+			t.Fatal("a value in the trail")
+		}
+	}
+	if strings.Join(verbs, ",") != "config get --reveal,config get --reveal,config set" {
+		t.Errorf("trail verbs: %v", verbs)
+	}
+}
