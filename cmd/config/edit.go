@@ -128,14 +128,14 @@ func RunEdit(ctx context.Context, opts *EditOptions) error {
 			return ferr
 		}
 		env.Clear()
-		text = mergedText(t.Env().Name, fresh, env, set, unset, ce.Keys, dflt)
+		text = mergedText(t.Env().Name, fresh, set, unset, ce.Keys, dflt)
 		env = fresh
 	}
 }
 
 // mergedText is the editor's text after a conflict: the fresh values,
 // with the user's own changes on top and a note on each conflicting key.
-func mergedText(name string, fresh, _ *targets.Environ, set map[string]string, unset, conflicts []string, dflt *envedit.Default) []byte {
+func mergedText(name string, fresh *targets.Environ, set map[string]string, unset, conflicts []string, dflt *envedit.Default) []byte {
 	inConflict := map[string]bool{}
 	for _, k := range conflicts {
 		inConflict[k] = true

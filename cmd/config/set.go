@@ -3,7 +3,6 @@ package config
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -287,21 +286,9 @@ func (o *WriteOptions) write(ctx context.Context, t targets.Target, env *targets
 		return nil
 	})
 	if err != nil {
-		var ce *targets.EnvConflictError
-		if errors.As(err, &ce) {
-			return err
-		}
 		return err
 	}
-	merged := 0
-	if res != nil {
-		merged = res.Retries
-	}
-	var written []string
-	if res != nil {
-		written = res.Written
-	}
-	return o.writeJSON(changes, warnings, written, merged, consumers, restarted)
+	return o.writeJSON(changes, warnings, res.Written, res.Retries, consumers, restarted)
 }
 
 func (o *WriteOptions) writeJSON(changes []targets.EnvChange, warnings []envedit.Warning, written []string, merged int, consumers, restarted []string) error {
