@@ -188,6 +188,24 @@ func (t *Target) writeRemote(ctx context.Context, host, file string, old []byte,
 		sum := sha256.Sum256(old)
 		exp = hex.EncodeToString(sum[:])
 	}
+	script := t.writeScript(file, exp)
+	args := append(t.sshArgs(host, true), "-T", "--", destination(host), "sh -c "+quote(script))
+	var errb limitedBuffer
+	cmd := exec.CommandContext(ctx, t.ssh, args...)
+	cmd.Env = t.deps.Environ()
+	cmd.Stdin = bytes.NewReader(data)
+	cmd.Stderr = &errb
+	code, rerr := run.ExitCode(cmd.Run())
+	if rerr != nil {
+		return 0, "", fmt.Errorf("running ssh: %w", rerr)
+	}
+	return code, strings.TrimSpace(string(errb.b)), nil
+}
+
+// writeScript is the remote script that replaces file with its stdin when
+// the file's SHA-256 is still exp ("absent": it must not exist), as
+// sudo_user when one is set (the ssh user may not write the app's files).
+func (t *Target) writeScript(file, exp string) string {
 	script := `f=` + quote(file) + `; exp=` + exp + `
 if [ -e "$f" ]; then cur=$(sha256sum < "$f" | cut -c1-64) || exit 74; else cur=absent; fi
 [ "$cur" = "$exp" ] || exit 75
@@ -205,15 +223,5 @@ mv -f -- "$tmp" "$f" || { rm -f -- "$tmp"; exit 74; }`
 	if t.env.SudoUser != "" {
 		script = "exec sudo -n -u " + quote(t.env.SudoUser) + " -- sh -c " + quote(script)
 	}
-	args := append(t.sshArgs(host, true), "-T", "--", destination(host), "sh -c "+quote(script))
-	var errb limitedBuffer
-	cmd := exec.CommandContext(ctx, t.ssh, args...)
-	cmd.Env = t.deps.Environ()
-	cmd.Stdin = bytes.NewReader(data)
-	cmd.Stderr = &errb
-	code, rerr := run.ExitCode(cmd.Run())
-	if rerr != nil {
-		return 0, "", fmt.Errorf("running ssh: %w", rerr)
-	}
-	return code, strings.TrimSpace(string(errb.b)), nil
+	return script
 }
