@@ -93,17 +93,43 @@ func Compare(kind string, a, b map[string]Value) []Item {
 // Normalise replaces the names an environment is known by (its name, its
 // namespace...) inside a value with "{env}", so that qa's
 // "https://qa.example.com" and staging's "https://staging.example.com"
-// compare equal. Longer names are replaced first; names shorter than two
-// characters are left alone.
+// compare equal. Only whole words are replaced (not "qa" inside "aqua");
+// longer names first; names shorter than two characters are left alone.
 func Normalise(v string, names []string) string {
 	ns := append([]string{}, names...)
 	sort.Slice(ns, func(i, j int) bool { return len(ns[i]) > len(ns[j]) })
 	for _, n := range ns {
 		if len(n) >= 2 {
-			v = strings.ReplaceAll(v, n, "{env}")
+			v = replaceWord(v, n, "{env}")
 		}
 	}
 	return v
+}
+
+// replaceWord replaces the occurrences of name that are not part of a
+// longer word (the characters around are not letters or digits), so that
+// the environment "qa" is found in "qa.example.com" and "myapp-qa", not
+// in "aqua".
+func replaceWord(s, name, with string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, name)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(name)
+		if (i == 0 || !alnum(s[i-1])) && (end == len(s) || !alnum(s[end])) {
+			b.WriteString(s[:i] + with)
+		} else {
+			b.WriteString(s[:end])
+		}
+		s = s[end:]
+	}
+}
+
+func alnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // EnvValues are an environment's variables as compared values: Cmp the

@@ -93,3 +93,16 @@ func TestShowMigrations(t *testing.T) {
 		t.Errorf("%v", diff)
 	}
 }
+
+func TestNormalise(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"https://qa.example.com", "https://{env}.example.com"},
+		{"myapp-qa", "myapp-{env}"},
+		{"aqua-qa2", "aqua-qa2"},
+		{"myapp-qa-ns/qa", "{env}/{env}"},
+	} {
+		if got := Normalise(tt.in, []string{"qa", "myapp-qa-ns"}); got != tt.want {
+			t.Errorf("Normalise(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
