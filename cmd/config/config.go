@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
 	"github.com/ctlops/ctl/internal/tableprinter"
@@ -92,6 +93,20 @@ func (c *common) resolve(ctx context.Context) (targets.Target, *targets.Environ,
 	t, err := c.Target(ctx, c.Env, c.Where)
 	if err != nil {
 		return nil, nil, err
+	}
+	if comp := c.Where.Component; comp != "" {
+		switch t.Env().Target {
+		case config.TargetSSH: // a component of an ssh environment is a role, as in ctl logs
+			if c.Where.Role != "" && c.Where.Role != comp {
+				return nil, nil, exitcode.Usagef("component %q and --role %q contradict each other", comp, c.Where.Role)
+			}
+			c.Where.Role, c.Where.Component = comp, ""
+			if t, err = c.Target(ctx, c.Env, c.Where); err != nil {
+				return nil, nil, err
+			}
+		case config.TargetLocal:
+			return nil, nil, exitcode.Usagef("environment %q is local: it has no components", c.Env)
+		}
 	}
 	if err := cmdutil.CheckHostFlags(t, c.Where); err != nil {
 		return nil, nil, err

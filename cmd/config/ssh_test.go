@@ -72,7 +72,8 @@ func TestConfigSSH(t *testing.T) {
 	secrets := []string{dbPass, secretKey}
 
 	t.Run("view: both files, the later overriding", func(t *testing.T) {
-		stdout, stderr, code := v.run(t, &o, "", nil, "config", "vm", "--json")
+		// On ssh, the component argument is a role (web: web1, web2).
+		stdout, stderr, code := v.run(t, &o, "", nil, "config", "vm", "web", "--json")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -80,6 +81,9 @@ func TestConfigSSH(t *testing.T) {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("no %q in:\n%s", want, stdout)
 			}
+		}
+		if _, stderr, code := v.run(t, &o, "", nil, "config", "vm", "db"); code != 2 || !strings.Contains(stderr, `no role "db"`) {
+			t.Errorf("an unknown role: exit %d: %s", code, stderr)
 		}
 		// DEBUG is in both: the .env (sourced last) wins, at its line 3.
 		if !strings.Contains(stdout, `"where": "web1:`+v.envFile+`:3"`) {
