@@ -294,7 +294,10 @@ fi
 				t.Errorf("no %q record in the trail", verb)
 			}
 		}
-		for _, s := range secrets[:3] {
+		for _, s := range secrets {
+			if s == a.Password() {
+				continue // the rig's, held by its own files
+			}
 			testenv.AssertSecretNotInFiles(t, s, testenv.TempRoots(), testenv.OthersSecretHolders(t)...)
 		}
 	})
