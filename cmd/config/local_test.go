@@ -158,3 +158,22 @@ func TestConfigProtectedLocal(t *testing.T) {
 		t.Errorf("trail verbs: %v", verbs)
 	}
 }
+
+func TestConfigSetBadArguments(t *testing.T) {
+	l := newLocal(t, "A=1\n")
+	for _, tt := range []struct {
+		arg, want string
+	}{
+		{"=hunter2-secret", `argument 2: no KEY before "="`},
+		{"NOVALUE", `"NOVALUE": expected KEY=VALUE`},
+	} {
+		_, stderr, code := l.run(t, "", nil, "config", "set", "dev", tt.arg, "--yes")
+		if code != 2 || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "hunter2") {
+			t.Errorf("%s: exit %d: %s", tt.arg, code, stderr)
+		}
+	}
+	_, stderr, code := l.run(t, "", nil, "config", "set", "dev", "A=1", "A=2", "--yes")
+	if code != 2 || !strings.Contains(stderr, "A is given twice") {
+		t.Errorf("twice: exit %d: %s", code, stderr)
+	}
+}

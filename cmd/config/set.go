@@ -80,10 +80,13 @@ workloads consuming the keys are listed, and --restart rolls them.`,
 			opts.Env = args[0]
 			opts.Set = map[string]string{}
 			stdinUsed := false
-			for _, a := range args[1:] {
+			for i, a := range args[1:] {
 				k, v, ok := strings.Cut(a, "=")
-				if !ok || k == "" {
-					return exitcode.Usagef("%q: expected KEY=VALUE (KEY=- reads the value from stdin)", k)
+				switch {
+				case !ok: // no value in it: safe to show
+					return exitcode.Usagef("%q: expected KEY=VALUE (KEY=- reads the value from stdin)", a)
+				case k == "": // the rest may be a secret: not shown
+					return exitcode.Usagef("argument %d: no KEY before \"=\"; expected KEY=VALUE", i+2)
 				}
 				if _, dup := opts.Set[k]; dup {
 					return exitcode.Usagef("%s is given twice", k)
