@@ -3,6 +3,7 @@ package dotenv
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -105,7 +106,7 @@ func Edit(name string, data []byte, set map[string]string, unset []string) ([]by
 			keys = append(keys, k)
 		}
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	for _, k := range keys {
 		if !validKey(k) {
 			return nil, fmt.Errorf("%s: invalid variable name %q", name, k)
@@ -121,11 +122,3 @@ func Edit(name string, data []byte, set map[string]string, unset []string) ([]by
 
 // ValidKey reports whether k may be a variable's name in a dotenv file.
 func ValidKey(k string) bool { return validKey(k) }
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-}
