@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -187,8 +188,14 @@ func compareAndReport(ctx context.Context, opts *Options, sides [2]*side, ignore
 
 	// Migrations.
 	if !opts.skip("migrations") {
-		ma, errA := migrations(ctx, a.t)
-		mb, errB := migrations(ctx, b.t)
+		// In parallel: each runs manage.py in its environment.
+		var ma, mb map[string]bool
+		var errA, errB error
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); ma, errA = migrations(ctx, a.t) }()
+		mb, errB = migrations(ctx, b.t)
+		wg.Wait()
 		switch {
 		case errA != nil:
 			note("migrations: not compared: %s: %v", opts.A, errA)
