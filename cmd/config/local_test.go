@@ -177,3 +177,21 @@ func TestConfigSetBadArguments(t *testing.T) {
 		t.Errorf("twice: exit %d: %s", code, stderr)
 	}
 }
+
+// TestConfigAuditRules: with the project at hand, the audit evaluates the
+// settings with the values before and after: unsetting DEBUG, whose
+// default in the example's settings is True, is a new security.W018
+// although no new value says "true".
+func TestConfigAuditRules(t *testing.T) {
+	key := random(t, "sk-", 40)
+	l := newLocal(t, "DEBUG=False\nSECRET_KEY="+key+"\nALLOWED_HOSTS=app.example.com\n")
+	_, stderr, code := l.run(t, "", nil, "config", "unset", "dev", "DEBUG", "--yes")
+	if code != 0 || !strings.Contains(stderr, "security.W018") || strings.Contains(stderr, key) {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// Unchanged rules are not repeated: the key stays long, no W009.
+	_, stderr, code = l.run(t, "", nil, "config", "set", "dev", "ALLOWED_HOSTS=other.example.com", "--yes")
+	if code != 0 || strings.Contains(stderr, "security.W") || strings.Contains(stderr, "ctl.") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}

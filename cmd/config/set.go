@@ -225,6 +225,11 @@ func (o *WriteOptions) write(ctx context.Context, t targets.Target, env *targets
 		fmt.Fprintf(o.IO.ErrOut, "  %s\n", color(l))
 	}
 	warnings := envedit.CheckValues(changes)
+	if cwd, err := o.F.Cwd(); err == nil {
+		if aw, ok := auditWarnings(ctx, cwd, e.Settings, env, changes); ok {
+			warnings = envedit.MergeWarnings(warnings, aw)
+		}
+	}
 	for _, wn := range warnings {
 		fmt.Fprintf(o.IO.ErrOut, "%s %s: %s (%s)\n", cs.WarningIcon(), wn.Key, wn.Msg, wn.ID)
 	}

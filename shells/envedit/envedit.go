@@ -168,10 +168,11 @@ type Warning struct {
 	Key, ID, Msg string
 }
 
-// CheckValues applies the audit's rules to the new values of settings
-// the app reads from the environment: DEBUG true (ctl.W001 / E: debug on),
-// a short or repetitive SECRET_KEY (security.W009), "*" in ALLOWED_HOSTS.
-// Messages never hold the value.
+// CheckValues applies the audit's rules to new values by the variables'
+// usual names, without the settings module: DEBUG true (security.W018), a
+// short or repetitive SECRET_KEY (security.W009), "*" in ALLOWED_HOSTS
+// (ctl.H001). `ctl config` adds what the audit itself finds when the
+// project is at hand. Messages never hold the value.
 func CheckValues(changes []targets.EnvChange) []Warning {
 	var ws []Warning
 	for _, c := range changes {
@@ -195,10 +196,26 @@ func CheckValues(changes []targets.EnvChange) []Warning {
 		case "ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS":
 			for _, h := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 				if strings.Trim(h, `"'[]`) == "*" {
-					ws = append(ws, Warning{c.Key, "ctl.W003", "ALLOWED_HOSTS would hold \"*\": any Host header is accepted"})
+					ws = append(ws, Warning{c.Key, "ctl.H001", "ALLOWED_HOSTS would hold \"*\": any Host header is accepted"})
 					break
 				}
 			}
+		}
+	}
+	return ws
+}
+
+// MergeWarnings adds to ws the warnings of more whose rule ws does not
+// already report.
+func MergeWarnings(ws, more []Warning) []Warning {
+	seen := map[string]bool{}
+	for _, w := range ws {
+		seen[w.ID] = true
+	}
+	for _, w := range more {
+		if !seen[w.ID] {
+			seen[w.ID] = true
+			ws = append(ws, w)
 		}
 	}
 	return ws
