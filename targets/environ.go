@@ -2,8 +2,12 @@ package targets
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
+	"strings"
+	"unicode/utf8"
 )
 
 // EnvVar is one environment variable the app process gets, with where its
@@ -140,4 +144,113 @@ func SortVars(vars []EnvVar) []EnvVar {
 // through the API; SSH: the host's env file; local: .env).
 type AppEnvReader interface {
 	AppEnv(ctx context.Context) (*Environ, error)
+}
+
+// EnvChange is one key to write: set to New, or deleted. Old is the value
+// the change was decided from (what `ctl config` showed, HadOld false when
+// the key did not exist): a writer refuses the key with an
+// *EnvConflictError when the value it finds now is neither Old nor New
+// (someone changed the same key meanwhile); other keys of the object that
+// changed meanwhile are kept (a merge per key).
+type EnvChange struct {
+	Key    string
+	Old    string
+	HadOld bool
+	New    string
+	Delete bool
+	// Source is where to write: the variable's source as AppEnv read it,
+	// or, for a new key, the object or file chosen for it (Key the key
+	// inside it: the variable's name without an envFrom prefix).
+	Source EnvSource
+}
+
+// EnvWriter is implemented by targets that can change the app's
+// environment where it is defined (a Secret or ConfigMap, the hosts' env
+// file, the local .env). WriteAppEnv applies every change or none of an
+// object's (per object or file atomically), and reports where it wrote.
+type EnvWriter interface {
+	WriteAppEnv(ctx context.Context, changes []EnvChange) (*EnvWriteResult, error)
+}
+
+// EnvWriteResult says what a write did.
+type EnvWriteResult struct {
+	// Written lists the objects or files changed: "secret qa/myapp-env",
+	// "web1:/srv/app/.env (backup /srv/app/.env.ctl-backup)".
+	Written []string
+	// Retries is how many times a concurrent change was merged in.
+	Retries int
+}
+
+// EnvConflictError: keys changed by someone else since they were read,
+// to values other than the ones being written.
+type EnvConflictError struct {
+	Where string
+	Keys  []string
+}
+
+func (e *EnvConflictError) Error() string {
+	return fmt.Sprintf("%s changed while you were editing: %s (changed on both sides; nothing was written there)", e.Where, strings.Join(e.Keys, ", "))
+}
+
+// Hint says what to do.
+func (e *EnvConflictError) Hint() string {
+	return "look at the current values with `ctl config ENV` and run the command again"
+}
+
+// ValueHash is the short fingerprint outputs show instead of a value: the
+// first 8 hex digits of its SHA-256.
+func ValueHash(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:4])
+}
+
+// Redacted is how a value is shown when not revealed: its length and
+// hash, "‹12 chars, sha256:1a2b3c4d›".
+func Redacted(v string) string {
+	return fmt.Sprintf("‹%d chars, sha256:%s›", utf8.RuneCountInString(v), ValueHash(v))
+}
+
+// EnvKey is the key of v inside its Secret or ConfigMap (its name without
+// the envFrom prefix), or its name in a file.
+func (v EnvVar) EnvKey() string {
+	if v.Source.Key != "" {
+		return v.Source.Key
+	}
+	return v.Name
+}
+
+// EnvConsumers is implemented by targets whose app processes keep the
+// environment they started with (Kubernetes): which workloads take the
+// changed keys, and rolling them so that they read the new values.
+type EnvConsumers interface {
+	// Consumers names the workloads ("deployment/web") whose pod template
+	// takes a key of changes from its object.
+	Consumers(ctx context.Context, changes []EnvChange) ([]string, error)
+	// Restart rolls the named workloads (new pods, the old ones replaced
+	// as their strategy says).
+	Restart(ctx context.Context, workloads []string) error
+}
+
+// WorkloadDescriber is implemented by targets that can list the
+// workloads running the app (Kubernetes), for `ctl diff`.
+type WorkloadDescriber interface {
+	Workloads(ctx context.Context) ([]WorkloadInfo, error)
+}
+
+// WorkloadInfo is one Deployment or StatefulSet as `ctl diff` compares it.
+type WorkloadInfo struct {
+	Kind, Name string // deployment, web
+	Replicas   int32
+	Containers []ContainerInfo
+}
+
+// ContainerInfo is one container of a workload's pod template.
+type ContainerInfo struct {
+	Name  string
+	Image string
+	// Digest is the image digest a running pod reports (imageID), "" when
+	// none runs.
+	Digest string
+	// Requests and Limits are "cpu=100m memory=128Mi" ("" when unset).
+	Requests, Limits string
 }

@@ -13,8 +13,10 @@ import (
 
 	auditCmd "github.com/ctlops/ctl/cmd/audit"
 	"github.com/ctlops/ctl/cmd/cmdutil"
+	configCmd "github.com/ctlops/ctl/cmd/config"
 	dbCmd "github.com/ctlops/ctl/cmd/db"
 	dbshellCmd "github.com/ctlops/ctl/cmd/dbshell"
+	diffCmd "github.com/ctlops/ctl/cmd/diff"
 	doctorCmd "github.com/ctlops/ctl/cmd/doctor"
 	envCmd "github.com/ctlops/ctl/cmd/env"
 	execCmd "github.com/ctlops/ctl/cmd/exec"
@@ -55,6 +57,12 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	db := dbCmd.NewCmdDB(f)
 	db.GroupID = GroupEnvs
 	cmd.AddCommand(db)
+	cfg := configCmd.NewCmdConfig(f, nil)
+	cfg.GroupID = GroupEnvs
+	cmd.AddCommand(cfg)
+	diff := diffCmd.NewCmdDiff(f, nil)
+	diff.GroupID = GroupEnvs
+	cmd.AddCommand(diff)
 	cmd.AddCommand(sessionsCmd.NewCmdSessions(f, nil))                         // GroupID "envs" set by the constructor
 	cmd.AddCommand(statusCmd.NewCmdStatus(f, nil))                             // GroupID "envs" set by the constructor
 	cmd.AddCommand(doctorCmd.NewCmdDoctor(f, nil), initCmd.NewCmdInit(f, nil)) // GroupIDs set by the constructors

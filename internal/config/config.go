@@ -177,9 +177,22 @@ type Config struct {
 	// Discover are patterns that turn Kubernetes namespaces into
 	// environments, for platforms with an instance per customer.
 	Discover []Discovery
+	// Drift configures `ctl diff`.
+	Drift Drift
 	// defaults are the merged `defaults:` values, applied to discovered
 	// environments.
 	defaults map[string]val
+}
+
+// Drift is the `drift:` section: what `ctl diff` treats as expected.
+type Drift struct {
+	// Ignore are glob patterns (path.Match) of drift items expected to
+	// differ: a bare name matches an env key or a setting (SENTRY_*), a
+	// path one item of a kind (env/DEBUG, setting/DEBUG, image/*,
+	// migration/myapp/*, replicas/deployment/web).
+	Ignore []string
+	// Origin is where the list was set (the last file that set it).
+	Origin Origin
 }
 
 // Discovery is one `discover:` pattern.

@@ -141,6 +141,10 @@ func TestLoadErrors(t *testing.T) {
 			[]string{`ctl.yaml:`, `did not find expected`}},
 		{"not a mapping", "- a\n- b\n", []string{`ctl.yaml:1:1: expected a mapping`}},
 		{"version", "version: 2\n", []string{`ctl.yaml:1:10: unsupported config version 2`}},
+		{"drift not a mapping", "drift: [x]\n", []string{`ctl.yaml:1:8: drift: expected a mapping with ignore:`}},
+		{"drift ignore not a list", "drift:\n  ignore: DEBUG\n", []string{`ctl.yaml:2:11: drift.ignore: expected a list of patterns`}},
+		{"drift bad pattern", "drift:\n  ignore: [\"env/[\"]\n", []string{`ctl.yaml:2:12: drift.ignore: "env/[" is not a valid glob pattern`}},
+		{"drift unknown key", "drift:\n  ignor: []\n", []string{`ctl.yaml:2:3: unknown key "ignor" in drift (did you mean "ignore"?)`}},
 		{"several problems", "environments:\n  local:\n    pyhton: x\n    protected: 1\n",
 			[]string{"2 problems", `3:5: unknown key "pyhton"`, `4:16: protected: expected a boolean`}},
 	}
@@ -243,5 +247,17 @@ func TestCheckUpdates(t *testing.T) {
 	write(t, dir, "ctl.yaml", "check_updates: sometimes\n")
 	if _, err := Load(LoadOptions{Cwd: dir}); err == nil || !strings.Contains(err.Error(), "ctl.yaml:1:16") {
 		t.Errorf("a non-boolean check_updates: %v", err)
+	}
+}
+
+func TestDriftIgnore(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "ctl.yaml", "drift:\n  ignore: [SENTRY_*, \"image/*\"]\nenvironments:\n  qa:\n    target: kubernetes\n")
+	cfg, err := Load(LoadOptions{Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(cfg.Drift.Ignore, " ") != "SENTRY_* image/*" || cfg.Drift.Origin.Line != 2 {
+		t.Fatalf("drift: %+v", cfg.Drift)
 	}
 }

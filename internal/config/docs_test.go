@@ -14,7 +14,7 @@ import (
 var configurationDoc = filepath.Join("..", "..", "docs", "configuration.md")
 
 // topLevelKeys are documented in the same tables as the schema's keys.
-var topLevelKeys = []string{"version", "app", "check_updates", "defaults", "environments"}
+var topLevelKeys = []string{"version", "app", "check_updates", "defaults", "environments", "drift", "drift.ignore"}
 
 // TestSchemaDocumented fails when a key of the schema is missing from
 // docs/configuration.md, where every key must appear as `key`.

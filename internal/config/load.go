@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -75,6 +76,7 @@ type rawFile struct {
 	defaults map[string]val
 	envs     []*rawEnv
 	discover []Discovery
+	drift    *Drift
 }
 
 type decoder struct {
@@ -175,7 +177,7 @@ func parseFile(read func(string) ([]byte, error), path, display string, kind Sou
 		d.errorf(root, "expected a mapping with app: and environments:, got %s", describe(root))
 		return nil, d.problems, nil
 	}
-	d.eachPair(root, []string{"version", "app", "check_updates", "defaults", "environments", "discover"}, "top level", func(key string, k, v *yaml.Node) {
+	d.eachPair(root, []string{"version", "app", "check_updates", "defaults", "environments", "discover", "drift"}, "top level", func(key string, k, v *yaml.Node) {
 		switch key {
 		case "version":
 			if s, ok := d.scalar(v, kInt, "version"); ok && s.(int) != 1 {
@@ -195,9 +197,47 @@ func parseFile(read func(string) ([]byte, error), path, display string, kind Sou
 			d.environments(v, rf)
 		case "discover":
 			d.discover(v, rf)
+		case "drift":
+			d.drift(v, rf)
 		}
 	})
 	return rf, d.problems, nil
+}
+
+// drift reads `drift: {ignore: [PATTERN...]}`.
+func (d *decoder) drift(n *yaml.Node, rf *rawFile) {
+	n = resolve(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "drift: expected a mapping with ignore:, got %s", describe(n))
+		return
+	}
+	dr := &Drift{Origin: d.origin(n), Ignore: []string{}}
+	d.eachPair(n, []string{"ignore"}, "drift", func(key string, k, v *yaml.Node) {
+		v = resolve(v)
+		if isNull(v) {
+			return
+		}
+		if v.Kind != yaml.SequenceNode {
+			d.errorf(v, "drift.ignore: expected a list of patterns (e.g. [SENTRY_DSN, \"image/*\"]), got %s", describe(v))
+			return
+		}
+		for _, item := range v.Content {
+			x, ok := d.scalar(item, kString, "drift.ignore")
+			if !ok {
+				continue
+			}
+			pat := x.(string)
+			if _, err := path.Match(pat, ""); err != nil || pat == "" {
+				d.errorf(item, "drift.ignore: %q is not a valid glob pattern", pat)
+				continue
+			}
+			dr.Ignore = append(dr.Ignore, pat)
+		}
+	})
+	rf.drift = dr
 }
 
 func (d *decoder) discover(n *yaml.Node, rf *rawFile) {

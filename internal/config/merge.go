@@ -20,6 +20,9 @@ func merge(cfg *Config, layers []*rawFile) []Problem {
 			cfg.defaults[k] = v
 		}
 		cfg.Discover = append(cfg.Discover, l.discover...)
+		if l.drift != nil {
+			cfg.Drift = *l.drift
+		}
 		if l.app != nil {
 			cfg.App, cfg.AppOrigin = l.app.v.(string), l.app.origin
 		}

@@ -3,10 +3,12 @@ package kube
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -40,6 +42,7 @@ type fakeAPI struct {
 	// requests lists "METHOD path?query" in order.
 	requests []string
 	posted   []runtime.Object
+	puts     int // successful Updates
 }
 
 func newFakeAPI(t *testing.T, objs ...runtime.Object) *fakeAPI {
@@ -125,6 +128,10 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.writeStatus(w, code, res, name)
 		return
 	}
+	if r.Method == http.MethodPut && name != "" {
+		f.put(w, r, res, ns, name)
+		return
+	}
 	if r.Method == http.MethodPost {
 		body, _ := io.ReadAll(r.Body)
 		// The connection sends protobuf (JSON from older clients).
@@ -165,6 +172,39 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.write(w, http.StatusOK, list)
+}
+
+// put is an Update with the API server's optimistic concurrency: the
+// body's resourceVersion must be the stored one (409 Conflict otherwise);
+// the stored object gets the next version.
+func (f *fakeAPI) put(w http.ResponseWriter, r *http.Request, res, ns, name string) {
+	body, _ := io.ReadAll(r.Body)
+	obj, _, err := codecs().UniversalDeserializer().Decode(body, nil, nil)
+	if err != nil {
+		f.t.Errorf("fakeAPI: PUT %s: %v", r.URL.Path, err)
+		f.writeStatus(w, http.StatusBadRequest, res, name)
+		return
+	}
+	key := res + "/" + ns + "/" + name
+	cur, ok := f.objects[key]
+	if !ok {
+		f.writeStatus(w, http.StatusNotFound, res, name)
+		return
+	}
+	m, cm := obj.(metav1.Object), cur.(metav1.Object)
+	if m.GetResourceVersion() != cm.GetResourceVersion() {
+		st := apierrors.NewConflict(schema.GroupResource{Resource: res}, name, errors.New("the object has been modified")).Status()
+		st.Kind, st.APIVersion = "Status", "v1"
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		_ = json.NewEncoder(w).Encode(&st)
+		return
+	}
+	f.puts++
+	n, _ := strconv.Atoi(cm.GetResourceVersion())
+	m.SetResourceVersion(strconv.Itoa(n + 1))
+	f.objects[key] = obj
+	f.write(w, http.StatusOK, obj)
 }
 
 func (f *fakeAPI) write(w http.ResponseWriter, code int, o runtime.Object) {

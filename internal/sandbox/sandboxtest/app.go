@@ -69,6 +69,13 @@ type AppOptions struct {
 	// SecretKey, when set, is the app's SECRET_KEY: the key SECRET_KEY of
 	// the myapp-env Secret, which the app containers take through envFrom.
 	SecretKey string
+	// ConfigMap, when set, is the data of the myapp-config ConfigMap,
+	// which the app containers take through envFrom (after myapp-env).
+	ConfigMap map[string]string
+	// ExternalSecret, when set, is the data of the myapp-external Secret,
+	// annotated as an ExternalSecret's target (reconcile.external-secrets.io/
+	// data-hash), which the app containers take through envFrom.
+	ExternalSecret map[string]string
 }
 
 func int32p(i int32) *int32 { return &i }
@@ -108,6 +115,21 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 			t.Fatal(err)
 		}
 	}
+	if o.ConfigMap != nil {
+		if _, err := c.CoreV1().ConfigMaps(a.NS).Create(ctx, &corev1.ConfigMap{
+			ObjectMeta: metav1.ObjectMeta{Name: "myapp-config"}, Data: o.ConfigMap,
+		}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o.ExternalSecret != nil {
+		if _, err := c.CoreV1().Secrets(a.NS).Create(ctx, &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Name: "myapp-external", Annotations: map[string]string{"reconcile.external-secrets.io/data-hash": "0123abcd"}},
+			StringData: o.ExternalSecret,
+		}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	type component struct {
 		name     string
 		replicas int
@@ -122,6 +144,12 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 		}}}
 		if o.SecretKey != "" {
 			containers[0].EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-env"}}}}
+		}
+		if o.ConfigMap != nil {
+			containers[0].EnvFrom = append(containers[0].EnvFrom, corev1.EnvFromSource{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-config"}}})
+		}
+		if o.ExternalSecret != nil {
+			containers[0].EnvFrom = append(containers[0].EnvFrom, corev1.EnvFromSource{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-external"}}})
 		}
 		var ann map[string]string
 		if sidecar {
