@@ -644,7 +644,7 @@ func (p *prober) checkCookies(cookies []*http.Cookie, hsts, secure bool) []Check
 		default:
 			bad = append(bad, "no SameSite")
 		}
-		chk := Check{ID: which.id, Severity: audit.Warning, Evidence: which.name + ": " + strings.Join(ev, "; ")}
+		chk := Check{ID: which.id, Severity: audit.Warning, Evidence: which.name + ": " + strings.Join(append(ev, bad...), "; ")}
 		if len(bad) == 0 {
 			chk.Status, chk.Message = Pass, fmt.Sprintf("The %s cookie %s is %s.", which.what, which.name, strings.Join(ev, ", "))
 		} else {

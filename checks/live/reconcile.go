@@ -260,9 +260,11 @@ func Reconcile(in Inputs) *Report {
 					continue
 				}
 				f := &Finding{ID: c.ID, Severity: c.Severity, Status: c.Status, Message: c.Message, Layers: []string{LayerHTTP}, Edge: c.Evidence}
-				if linked && c.Status != Unknown {
-					at(f, l.setting)
-					if f.File != "" {
+				// Point at the setting only when the settings set it: a
+				// Django default explains nothing at a given line.
+				if linked && c.Status != Unknown && in.Static != nil {
+					if s := in.Static.Setting(l.setting); s.Source.Kind != audit.SrcDefault && s.Pos.File != "" {
+						at(f, l.setting)
 						f.Message += fmt.Sprintf(" Responsible setting: %s at %s:%d.", l.setting, f.File, f.Line)
 					}
 				}
