@@ -26,6 +26,8 @@ type LayerState struct {
 	Detail string `json:"detail,omitempty"`
 	// Millis is how long it took.
 	Millis int64 `json:"millis"`
+	// Requests is how many HTTP requests the http layer made.
+	Requests int `json:"requests,omitempty"`
 }
 
 // Finding is one reconciled finding.
@@ -175,6 +177,7 @@ func Reconcile(in Inputs) *Report {
 	}
 	if in.HTTP != nil {
 		rep.Layers[2].Detail = fmt.Sprintf("%s, %d requests", in.HTTP.URL, in.HTTP.Requests)
+		rep.Layers[2].Requests = in.HTTP.Requests
 	}
 
 	var out []*Finding
