@@ -211,3 +211,31 @@ func TestGrade(t *testing.T) {
 		}
 	}
 }
+
+// TestLimiter: at most MaxRequests requests, GET and HEAD only.
+func TestLimiter(t *testing.T) {
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n++ }))
+	defer srv.Close()
+	lim := &limiter{next: http.DefaultTransport, interval: 0}
+	c := &http.Client{Transport: lim}
+	for i := 0; i < MaxRequests+5; i++ {
+		resp, err := c.Get(srv.URL)
+		if i < MaxRequests && err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if i >= MaxRequests && err == nil {
+			t.Fatalf("request %d went through", i)
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+	}
+	if n != MaxRequests {
+		t.Errorf("the server saw %d requests", n)
+	}
+	lim = &limiter{next: http.DefaultTransport}
+	if _, err := (&http.Client{Transport: lim}).Post(srv.URL, "text/plain", strings.NewReader("x")); err == nil || n != MaxRequests {
+		t.Errorf("a POST went through (%v)", err)
+	}
+}

@@ -35,6 +35,9 @@ type JSONDoc struct {
 	Summary       map[string]int `json:"summary"`
 	// Incomplete is true when a layer could not run.
 	Incomplete bool `json:"incomplete"`
+	// ResolvedSettings are the static layer's settings with their values
+	// redacted (--show-settings), as in the static audit's document.
+	ResolvedSettings any `json:"resolvedSettings,omitempty"`
 }
 
 // Doc builds the --json document.

@@ -211,9 +211,6 @@ func Run(ctx context.Context, opts *Options) error {
 		if len(opts.EnvFiles) > 0 || len(opts.EnvPairs) > 0 {
 			return cmdutil.UsageErrorf("--env and --env-file audit a settings file; %q is an environment, whose own values are used", name)
 		}
-		if opts.ShowSettings {
-			return cmdutil.UsageErrorf("--show-settings applies to a settings file, not yet to the live audit of %q", name)
-		}
 		aopts.Target = ""
 		return runLive(ctx, opts, name, cwd, format, failOn, aopts)
 	}

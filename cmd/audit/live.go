@@ -169,7 +169,11 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 	}
 	switch format {
 	case "json":
-		if err := opts.Exporter.Write(opts.IO.Out, rep.Doc(name)); err != nil {
+		doc := rep.Doc(name)
+		if opts.ShowSettings && in.Static != nil {
+			doc.ResolvedSettings = in.Static.Doc(in.Display).ResolvedSettings
+		}
+		if err := opts.Exporter.Write(opts.IO.Out, doc); err != nil {
 			return err
 		}
 	case "sarif":
@@ -191,6 +195,9 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 			return err
 		}
 	default:
+		if opts.ShowSettings && in.Static != nil {
+			writeSettings(opts.IO.Out, opts.IO.ColorScheme(), in.Static, opts.IO.IsStdoutTTY())
+		}
 		writeLive(opts.IO.Out, opts.IO.ColorScheme(), name, rep)
 	}
 	for _, f := range rep.Findings {

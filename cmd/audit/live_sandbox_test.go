@@ -67,7 +67,10 @@ func TestLiveAuditSandbox(t *testing.T) {
 	if !strings.Contains(static.Stdout, "security.W018") {
 		t.Errorf("the static audit without values misses W018:\n%s", static.Stdout)
 	}
-	text := a.Run(t, "", "audit", "qa", "--root", a.Project)
+	text := a.Run(t, "", "audit", "qa", "--root", a.Project, "--show-settings")
+	if !strings.Contains(text.Stdout, "SECRET_KEY = <'sk-…' (67 characters, redacted)>  (env var SECRET_KEY from secret myapp-env/SECRET_KEY)") {
+		t.Errorf("--show-settings does not show the Secret's key, redacted:\n%s", text.Stdout)
+	}
 	sarif := a.Run(t, "", "audit", "qa", "--root", a.Project, "--format", "sarif")
 	dir := t.TempDir()
 	for name, out := range map[string]string{"json": r.Stdout + r.Stderr, "text": text.Stdout + text.Stderr, "sarif": sarif.Stdout + sarif.Stderr} {

@@ -67,6 +67,9 @@ func TestLiveAuditLocal(t *testing.T) {
 		if l.State != "ran" {
 			t.Errorf("layer %s: %s (%s)", l.Name, l.State, l.Detail)
 		}
+		if l.Name == "http" && (l.Requests == 0 || l.Requests > live.MaxRequests) {
+			t.Errorf("the http layer made %d requests (budget %d)", l.Requests, live.MaxRequests)
+		}
 	}
 	find := func(id string) int {
 		for i, f := range doc.Findings {
