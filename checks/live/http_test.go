@@ -36,15 +36,15 @@ func site(hardened bool) http.Handler {
 		}
 		switch r.URL.Path {
 		case "/":
-			w.Write([]byte("home"))
+			_, _ = w.Write([]byte("home"))
 		case "/admin/login/":
 			http.SetCookie(w, &http.Cookie{Name: "csrftoken", Value: "x", Secure: hardened, SameSite: http.SameSiteLaxMode})
 			http.SetCookie(w, &http.Cookie{Name: "sessionid", Value: "y", Secure: hardened, HttpOnly: hardened, SameSite: http.SameSiteLaxMode})
-			w.Write([]byte(`<title>Log in | Django site admin</title><div id="login-form">`))
+			_, _ = w.Write([]byte(`<title>Log in | Django site admin</title><div id="login-form">`))
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			if !hardened {
-				w.Write([]byte("<p>You're seeing this error because you have <code>DEBUG = True</code> in your settings</p>"))
+				_, _ = w.Write([]byte("<p>You're seeing this error because you have <code>DEBUG = True</code> in your settings</p>"))
 			}
 		}
 	})
@@ -59,7 +59,7 @@ func probe(t *testing.T, hardened bool) *HTTPResult {
 			http.Redirect(w, r, srv.URL+r.URL.Path, http.StatusMovedPermanently)
 			return
 		}
-		w.Write([]byte("plain"))
+		_, _ = w.Write([]byte("plain"))
 	}))
 	t.Cleanup(plain.Close)
 	res, err := Probe(context.Background(), ProbeOptions{URL: srv.URL + "/", HTTPURL: plain.URL + "/", Interval: time.Millisecond, Transport: srv.Client().Transport})
