@@ -123,7 +123,8 @@ environment; write ./NAME for the path.`,
 	fl.StringArrayVar(&opts.Pages, "page", nil, "Live audit: a `path` fetched for the session and CSRF cookies (repeatable; default the admin login page)")
 	fl.StringVar(&opts.AdminPath, "admin-path", "/admin/", "Live audit: where the admin is expected (`path`)")
 	fl.BoolVar(&opts.AdminAllowed, "admin-allowed", false, "Live audit: the admin at --admin-path is known and accepted (its probe passes)")
-	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "resolvedSettings", "summary"})
+	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "resolvedSettings", "summary",
+		"layers", "passed", "score", "incomplete"})
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -158,6 +159,15 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 		in.DjangoErr = nil
 	}
 	rep := live.Reconcile(in)
+	// --ignore drops IDs from every layer (SILENCED_SYSTEM_CHECKS is
+	// already honoured by Django and by the static audit).
+	kept := rep.Findings[:0]
+	for _, f := range rep.Findings {
+		if !slices.Contains(opts.Ignore, f.ID) {
+			kept = append(kept, f)
+		}
+	}
+	rep.Findings = kept
 	// The static layer's values are redacted by the audit itself; make
 	// sure nothing the other layers saw carries a secret either.
 	for i := range rep.Findings {
@@ -173,7 +183,16 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 		if opts.ShowSettings && in.Static != nil {
 			doc.ResolvedSettings = in.Static.Doc(in.Display).ResolvedSettings
 		}
-		if err := opts.Exporter.Write(opts.IO.Out, doc); err != nil {
+		var out any = doc
+		if opts.Exporter.Fields() != nil {
+			m := map[string]any{"schemaVersion": doc.SchemaVersion, "environment": doc.Environment, "layers": doc.Layers,
+				"findings": doc.Findings, "passed": doc.Passed, "score": doc.Score, "summary": doc.Summary,
+				"incomplete": doc.Incomplete, "resolvedSettings": doc.ResolvedSettings}
+			f := opts.Exporter.Filter(m)
+			f["schemaVersion"] = doc.SchemaVersion
+			out = f
+		}
+		if err := opts.Exporter.Write(opts.IO.Out, out); err != nil {
 			return err
 		}
 	case "sarif":
