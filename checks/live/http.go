@@ -205,8 +205,9 @@ func randomToken() string {
 }
 
 // Probe runs the HTTP layer: GET only, at most MaxRequests requests,
-// spaced by Interval. Its error is for a URL it cannot use at all; a site
-// that does not answer gives Unknown checks, never passes.
+// spaced by Interval. It fails without a result for a URL it cannot use;
+// for a site that does not answer it returns both the result (its checks
+// Unknown, never passed) and an error saying so.
 func Probe(ctx context.Context, o ProbeOptions) (*HTTPResult, error) {
 	base, err := url.Parse(o.URL)
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
@@ -279,23 +280,27 @@ func Probe(ctx context.Context, o ProbeOptions) (*HTTPResult, error) {
 		add(checkCORS(page.header, origin))
 	}
 
-	// 2. Plain HTTP must redirect to HTTPS on the same host.
-	add(p.checkRedirect())
+	// 2. Plain HTTP must redirect to HTTPS on the same host (nothing on
+	// plain HTTP passes only when the site itself answered).
+	add(p.checkRedirect(page.err == nil))
 
 	// 3. The pages that set cookies (the admin login page by default).
 	var cookies []*http.Cookie
 	var admin fetched
+	fetchedAny := false
+	for _, f := range []fetched{page} {
+		if f.err == nil {
+			fetchedAny = true
+			cookies = append(cookies, (&http.Response{Header: f.header}).Cookies()...)
+		}
+	}
 	for _, path := range p.o.Pages {
 		f := p.get(p.resolve(path), "", nil)
 		if path == p.o.AdminPath+"login/" {
 			admin = f
 		}
 		if f.err == nil {
-			cookies = append(cookies, (&http.Response{Header: f.header}).Cookies()...)
-		}
-	}
-	for _, f := range []fetched{page} {
-		if f.err == nil {
+			fetchedAny = true
 			cookies = append(cookies, (&http.Response{Header: f.header}).Cookies()...)
 		}
 	}
@@ -303,7 +308,7 @@ func Probe(ctx context.Context, o ProbeOptions) (*HTTPResult, error) {
 	if c, ok := res.Lookup("http.hsts"); ok && c.Status == Pass {
 		hstsOK = true
 	}
-	for _, c := range p.checkCookies(cookies, hstsOK, secure) {
+	for _, c := range p.checkCookies(cookies, hstsOK, secure, fetchedAny) {
 		add(c)
 	}
 	if admin.url == "" {
@@ -324,6 +329,9 @@ func Probe(ctx context.Context, o ProbeOptions) (*HTTPResult, error) {
 	add(checkBogusHost(bogus))
 
 	res.Requests = lim.n
+	if page.err != nil {
+		return res, fmt.Errorf("%s did not answer: %s", base.String(), describeErr(page.err))
+	}
 	return res, nil
 }
 
@@ -557,7 +565,7 @@ func checkCORS(h http.Header, origin string) Check {
 		Observatory: "cross-origin-resource-sharing-implemented-with-restricted-access", Message: "CORS is restricted to " + acao + "."}
 }
 
-func (p *prober) checkRedirect() Check {
+func (p *prober) checkRedirect(siteAnswered bool) Check {
 	const test = "redirection"
 	u := *p.base
 	if p.o.HTTPURL != "" {
@@ -575,7 +583,7 @@ func (p *prober) checkRedirect() Check {
 	f := p.get(u.String(), "", nil)
 	if f.err != nil {
 		var op *net.OpError
-		if errors.As(f.err, &op) && op.Op == "dial" {
+		if errors.As(f.err, &op) && op.Op == "dial" && siteAnswered {
 			return Check{ID: "http.redirect", Status: Pass, Severity: audit.Warning, Test: test, Observatory: "redirection-not-needed-no-http",
 				Message: "Nothing answers plain HTTP at " + u.Host + ", so no redirect is needed.", Evidence: describeErr(f.err)}
 		}
@@ -602,7 +610,7 @@ func (p *prober) checkRedirect() Check {
 		Message: "Plain HTTP redirects permanently to HTTPS on the same host."}
 }
 
-func (p *prober) checkCookies(cookies []*http.Cookie, hsts, secure bool) []Check {
+func (p *prober) checkCookies(cookies []*http.Cookie, hsts, secure, fetched bool) []Check {
 	const test = "cookies"
 	byName := map[string]*http.Cookie{}
 	for _, c := range cookies {
@@ -651,6 +659,9 @@ func (p *prober) checkCookies(cookies []*http.Cookie, hsts, secure bool) []Check
 			chk.Status, chk.Message = Fail, fmt.Sprintf("The %s cookie %s is %s.", which.what, which.name, strings.Join(bad, ", "))
 		}
 		out = append(out, chk)
+	}
+	if !fetched {
+		return append(out, Check{ID: "http.cookies", Status: Unknown, Severity: audit.Info, Message: "No page answered: the cookies are unknown."})
 	}
 	out = append(out, observatoryCookies(cookies, p.o.SessionCookie, p.o.CSRFCookie, hsts, secure, test))
 	return out

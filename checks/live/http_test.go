@@ -111,24 +111,27 @@ func TestProbeNoHTTPListenerAndDeadSite(t *testing.T) {
 	srv := httptest.NewTLSServer(site(true))
 	url := srv.URL
 	tr := srv.Client().Transport
-	srv.Close()
+	// Nothing on plain HTTP while the site answers: no redirect needed.
 	res, err := Probe(context.Background(), ProbeOptions{URL: url, HTTPURL: "http://127.0.0.1:1/", Interval: time.Millisecond, Transport: tr})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c, _ := res.Lookup("http.redirect"); c.Status != Pass || c.Observatory != "redirection-not-needed-no-http" {
+		t.Errorf("redirect with nothing on HTTP: %+v", c)
+	}
+	srv.Close()
+	// A dead site: an error, and every check unknown, none passed.
+	res, err = Probe(context.Background(), ProbeOptions{URL: url, HTTPURL: "http://127.0.0.1:1/", Interval: time.Millisecond, Transport: tr})
+	if err == nil || res == nil {
+		t.Fatalf("a dead site: err %v, result %v", err, res)
+	}
 	for _, c := range res.Checks {
-		if c.ID == "http.redirect" {
-			if c.Status != Pass || c.Observatory != "redirection-not-needed-no-http" {
-				t.Errorf("redirect with nothing on HTTP: %+v", c)
-			}
-			continue
+		if c.Status != Unknown {
+			t.Errorf("a dead site: %s is %s (%s)", c.ID, c.Status, c.Message)
 		}
-		if c.ID == "http.cookies" {
-			continue
-		}
-		if c.Status == Pass {
-			t.Errorf("a dead site passed %s: %s", c.ID, c.Message)
-		}
+	}
+	if rep := Reconcile(Inputs{HTTP: res, HTTPErr: err}); rep.Layers[2].State != "failed" || rep.Score != nil || !rep.Incomplete() {
+		t.Errorf("a dead site's layer: %+v, score %v", rep.Layers[2], rep.Score)
 	}
 }
 

@@ -176,7 +176,9 @@ func Reconcile(in Inputs) *Report {
 		rep.Layers[1].Detail = strings.Join(in.Django.Argv, " ")
 	}
 	if in.HTTP != nil {
-		rep.Layers[2].Detail = fmt.Sprintf("%s, %d requests", in.HTTP.URL, in.HTTP.Requests)
+		if in.HTTPErr == nil {
+			rep.Layers[2].Detail = fmt.Sprintf("%s, %d requests", in.HTTP.URL, in.HTTP.Requests)
+		}
 		rep.Layers[2].Requests = in.HTTP.Requests
 	}
 
@@ -274,8 +276,10 @@ func Reconcile(in Inputs) *Report {
 				out = append(out, f)
 			}
 		}
-		s := ObservatoryScore(in.HTTP)
-		rep.Score = &s
+		if in.HTTPErr == nil {
+			s := ObservatoryScore(in.HTTP)
+			rep.Score = &s
+		}
 	}
 	for _, f := range out {
 		rep.Findings = append(rep.Findings, *f)

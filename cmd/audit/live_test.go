@@ -29,6 +29,7 @@ type liveDoc struct {
 		Message  string   `json:"message"`
 	} `json:"findings"`
 	Score      *live.Score    `json:"score"`
+	Passed     []any          `json:"passed"`
 	Summary    map[string]int `json:"summary"`
 	Incomplete bool           `json:"incomplete"`
 }
@@ -144,10 +145,22 @@ func TestLiveAuditArguments(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	// The site does not answer: the http layer failed, its checks are
+	// unknown (none passed), and there is no score.
+	if doc.Layers[2].State != "failed" || !doc.Incomplete || doc.Score != nil || len(doc.Passed) != 0 {
+		t.Errorf("unreachable site: layer %+v, incomplete %v, score %v, passed %v", doc.Layers[2], doc.Incomplete, doc.Score, doc.Passed)
+	}
+	unknown := 0
 	for _, f := range doc.Findings {
-		if strings.HasPrefix(f.ID, "http.") && f.Status == "pass" {
-			t.Errorf("unreachable site passed %s", f.ID)
+		if strings.HasPrefix(f.ID, "http.") {
+			if f.Status != "unknown" {
+				t.Errorf("unreachable site: %s is %s", f.ID, f.Status)
+			}
+			unknown++
 		}
+	}
+	if unknown < 10 {
+		t.Errorf("unreachable site: only %d unknown http checks:\n%s", unknown, out)
 	}
 	if _, errOut, code := runCtl(t, proj, nil, "audit", "mysite/settings.py", "--url", "https://127.0.0.1:1/"); code != 2 || !strings.Contains(errOut, "apply to an environment") {
 		t.Errorf("--url with a path: exit %d: %s", code, errOut)
