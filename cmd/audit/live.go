@@ -136,7 +136,12 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 		for _, v := range environ.Vars {
 			if v.Known {
 				aopts.EnvFrom[v.Name] = v.Source.String()
+				continue
 			}
+			if aopts.EnvUnknown == nil {
+				aopts.EnvUnknown = map[string]string{}
+			}
+			aopts.EnvUnknown[v.Name] = v.Source.String()
 		}
 		if aopts.Target == "" && env.Settings != "" {
 			aopts.Target = env.Settings
