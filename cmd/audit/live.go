@@ -164,6 +164,9 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 		in.DjangoErr = nil
 	}
 	rep := live.Reconcile(in)
+	if in.Static != nil && environ != nil {
+		rep.Layers[0].Detail = describeEnviron(environ)
+	}
 	// --ignore drops IDs from every layer (SILENCED_SYSTEM_CHECKS is
 	// already honoured by Django and by the static audit).
 	kept := rep.Findings[:0]
@@ -328,4 +331,38 @@ func writeLive(w io.Writer, cs *iostreams.ColorScheme, name string, rep *live.Re
 	if rep.Incomplete() {
 		fmt.Fprintf(w, "%s incomplete: a layer could not run, its checks are unknown, not passed\n", cs.WarningIcon())
 	}
+}
+
+// describeEnviron summarises where the static layer's values came from:
+// the process, how many variables, and the objects or files defining
+// them (each variable's own key or line is in the findings' provenance).
+func describeEnviron(e *targets.Environ) string {
+	seen := map[string]bool{}
+	var from []string
+	unknown := 0
+	for _, v := range e.Vars {
+		if !v.Known {
+			unknown++
+		}
+		src := v.Source
+		src.Key, src.Line = "", 0
+		name := src.String()
+		switch src.Kind {
+		case targets.SourceSecret, targets.SourceConfigMap:
+			name = src.Kind + " " + src.Name
+		}
+		if !seen[name] {
+			seen[name] = true
+			from = append(from, name)
+		}
+	}
+	sort.Strings(from)
+	d := fmt.Sprintf("%s: %d variables", e.Where, len(e.Vars))
+	if unknown > 0 {
+		d += fmt.Sprintf(" (%d unreadable, so unknown)", unknown)
+	}
+	if len(from) > 0 {
+		d += " from " + strings.Join(from, ", ")
+	}
+	return d + "; others unset"
 }
