@@ -117,7 +117,17 @@ func TestLiveAuditLocal(t *testing.T) {
 	dir := t.TempDir()
 	writeTest(t, filepath.Join(dir, "json.out"), out+errOut)
 	writeTest(t, filepath.Join(dir, "text.out"), text+errText)
-	_, _, _ = runCtl(t, proj, env, "audit", "local", "--format", "sarif", "--http-url", site.HTTPURL)
+	sarif, errSarif, code := runCtl(t, proj, env, "audit", "local", "--format", "sarif", "--http-url", site.HTTPURL)
+	if code != 1 {
+		t.Errorf("sarif: exit %d: %s", code, errSarif)
+	}
+	if err := validateSARIF(t, []byte(sarif)); err != nil {
+		t.Errorf("the live SARIF is not valid SARIF 2.1.0: %v", err)
+	}
+	if !strings.Contains(sarif, `"kind": "pass"`) || !strings.Contains(sarif, `"observatoryScore"`) {
+		t.Errorf("the live SARIF lacks the edge result or the score:\n%s", sarif)
+	}
+	writeTest(t, filepath.Join(dir, "sarif.out"), sarif+errSarif)
 	testenv.AssertSecretNotInFiles(t, secret, []string{dir})
 }
 
