@@ -242,3 +242,18 @@ func TestLimiter(t *testing.T) {
 		t.Errorf("a POST went through (%v)", err)
 	}
 }
+
+// TestReconcileFramePartial: SAMEORIGIN at the edge meets W002 (a header
+// is sent) but not W019 (Django asks for DENY).
+func TestReconcileFramePartial(t *testing.T) {
+	httpRes := &HTTPResult{URL: "https://x/", Checks: []Check{{ID: "http.frame", Status: Pass, Evidence: "SAMEORIGIN", Message: "X-Frame-Options: SAMEORIGIN."}}}
+	dj := &DjangoResult{Messages: []DjangoMessage{{ID: "security.W002", Severity: audit.Warning}, {ID: "security.W019", Severity: audit.Warning}}}
+	rep := Reconcile(Inputs{Django: dj, HTTP: httpRes})
+	st := map[string]Status{}
+	for _, f := range rep.Findings {
+		st[f.ID] = f.Status
+	}
+	if st["security.W002"] != Edge || st["security.W019"] != Fail {
+		t.Errorf("%v", st)
+	}
+}

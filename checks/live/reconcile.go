@@ -243,12 +243,15 @@ func Reconcile(in Inputs) *Report {
 					addLayer(f, LayerHTTP)
 					f.Also = append(f.Also, c.ID)
 					f.Edge = c.Evidence
-					if l.edge && f.Status == Fail {
+					if l.edge && f.Status == Fail && satisfies(c, f.ID) {
 						f.Status = Edge
 						f.Message += " Satisfied at the edge: " + c.Message
 						explained = true
 					} else if !l.edge {
 						f.Message += " The site did not show it (" + c.Message + "), but the setting still applies."
+						explained = true
+					} else if f.Status == Fail {
+						f.Message += " The site sends " + c.Evidence + ", which does not meet it."
 						explained = true
 					}
 				}
@@ -292,6 +295,16 @@ func Reconcile(in Inputs) *Report {
 		return a.ID < b.ID
 	})
 	return rep
+}
+
+// satisfies reports whether a passed probe meets what the finding asks
+// for, not just the probe's own bar: W019 asks for DENY, where the frame
+// probe also passes SAMEORIGIN.
+func satisfies(c Check, id string) bool {
+	if id == "security.W019" {
+		return strings.EqualFold(c.Evidence, "DENY") || strings.Contains(c.Evidence, "'none'")
+	}
+	return true
 }
 
 // Summary counts the failing findings by severity.
