@@ -88,14 +88,6 @@ func (t *Target) getSecret(ctx context.Context, name string) (*corev1.Secret, er
 	return s, t.conn.Classify(err, "get", "secrets", t.namespace)
 }
 
-func (t *Target) getConfigMap(ctx context.Context, name string) (*corev1.ConfigMap, error) {
-	actx, cancel := t.conn.APIContext(ctx)
-	defer cancel()
-	cm := &corev1.ConfigMap{}
-	err := t.conn.Core.Get().Namespace(t.namespace).Resource("configmaps").Name(name).Do(actx).Into(cm)
-	return cm, t.conn.Classify(err, "get", "configmaps", t.namespace)
-}
-
 // fromSecret reads url (or host/port/user/password/name) keys.
 func (t *Target) fromSecret(ctx context.Context, name string, keys map[string]string) (*targets.DB, error) {
 	s, err := t.getSecret(ctx, name)
