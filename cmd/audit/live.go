@@ -99,8 +99,18 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 				AdminPath: opts.AdminPath, AdminAllowed: opts.AdminAllowed})
 		}()
 	}
-	// The app's environment, which both the static and the Django layer
-	// need (the latter to redact what Django prints).
+	// Django's own check: what it prints is redacted once the app's
+	// environment is known (below), before anything is shown.
+	if opts.Django {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer timed(live.LayerDjango, time.Now())
+			in.Django, in.DjangoErr = live.RunDjango(ctx, t, nil)
+		}()
+	}
+	// The app's environment: the static layer's values, and the secrets
+	// to redact from every layer's output.
 	start := time.Now()
 	var environ *targets.Environ
 	reader, ok := t.(targets.AppEnvReader)
@@ -113,17 +123,6 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 	redact := redactor(environ)
 	if environ != nil {
 		defer environ.Clear()
-	}
-	if opts.Django {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer timed(live.LayerDjango, time.Now())
-			in.Django, in.DjangoErr = live.RunDjango(ctx, t, redact)
-			if in.DjangoErr != nil {
-				in.DjangoErr = errors.New(redact(in.DjangoErr.Error()))
-			}
-		}()
 	}
 	// Static, with the environment's values.
 	func() {
@@ -159,6 +158,15 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("audit: %w", err)
+	}
+	if in.DjangoErr != nil {
+		in.DjangoErr = errors.New(redact(in.DjangoErr.Error()))
+	}
+	if in.Django != nil {
+		for i := range in.Django.Messages {
+			m := &in.Django.Messages[i]
+			m.Message, m.Hint = redact(m.Message), redact(m.Hint)
+		}
 	}
 	if !opts.Django {
 		in.DjangoErr = nil
