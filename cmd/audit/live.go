@@ -37,10 +37,25 @@ func resolveEnv(opts *Options, cwd string) (env string, err error) {
 		return "", nil
 	}
 	cfg, cerr := opts.F.Config()
-	_, statErr := os.Stat(filepath.Join(cwd, arg))
-	exists := statErr == nil
+	// A path, or a module file, of that name: here or under --root.
+	candidates := []string{filepath.Join(cwd, arg), filepath.Join(cwd, arg+".py")}
+	if opts.Root != "" {
+		root := opts.Root
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(cwd, root)
+		}
+		candidates = append(candidates, filepath.Join(root, arg+".py"))
+	}
+	exists := false
+	for _, p := range candidates {
+		if _, err := os.Stat(p); err == nil {
+			exists = true
+		}
+	}
 	if cerr != nil || cfg == nil {
-		if !exists && !strings.Contains(arg, ".") && opts.liveFlags() {
+		if !exists && !strings.Contains(arg, ".") {
+			// Not a path either: the configuration's error says more
+			// than "not found".
 			return "", cerr
 		}
 		return "", nil

@@ -143,6 +143,10 @@ func TestLiveAuditArguments(t *testing.T) {
 	if out, errOut, code := runCtl(t, proj, nil, "audit", "mysite/settings.py"); code != 1 || !strings.Contains(out, "security.W018") {
 		t.Errorf("path: exit %d: %s %s", code, out, errOut)
 	}
+	// A bare module name that is a file under --root is still a module.
+	if out, errOut, code := runCtl(t, proj, nil, "audit", "settings", "--root", filepath.Join(proj, "mysite")); code != 1 || !strings.Contains(out, "security.W018") {
+		t.Errorf("bare module: exit %d: %s %s", code, out, errOut)
+	}
 	// A directory named like the environment: the environment wins, with a note.
 	if err := os.Mkdir(filepath.Join(proj, "staging"), 0o755); err != nil {
 		t.Fatal(err)
