@@ -121,7 +121,7 @@ environment; write ./NAME for the path.`,
 	fl.StringVar(&opts.HTTPURL, "http-url", "", "Live audit: the plain-HTTP `URL` the redirect probe asks (default: --url with http:// and port 80)")
 	fl.BoolVar(&opts.Django, "django", true, "Live audit: run manage.py check --deploy through the environment's exec")
 	fl.StringArrayVar(&opts.Pages, "page", nil, "Live audit: a `path` fetched for the session and CSRF cookies (repeatable; default the admin login page)")
-	fl.StringVar(&opts.AdminPath, "admin-path", "/admin/", "Live audit: where the admin is expected (`path`)")
+	fl.StringVar(&opts.AdminPath, "admin-path", "/admin/", "Live audit: the `path` where the admin is expected")
 	fl.BoolVar(&opts.AdminAllowed, "admin-allowed", false, "Live audit: the admin at --admin-path is known and accepted (its probe passes)")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "resolvedSettings", "summary",
 		"layers", "passed", "score", "incomplete"})
