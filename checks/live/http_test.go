@@ -3,6 +3,8 @@ package live
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -255,5 +257,37 @@ func TestReconcileFramePartial(t *testing.T) {
 	}
 	if st["security.W002"] != Edge || st["security.W019"] != Fail {
 		t.Errorf("%v", st)
+	}
+}
+
+// TestReconcileDisagreement: when the static audit and Django's own check
+// disagree, each finding says so.
+func TestReconcileDisagreement(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"manage.py": "", "app/__init__.py": "",
+		"app/settings.py": "DEBUG = True\nSECRET_KEY = 'x' * 3 + 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\nALLOWED_HOSTS = ['a']\n"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	static, err := audit.Run(context.Background(), audit.Options{Target: filepath.Join(dir, "app", "settings.py"), Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dj := &DjangoResult{Messages: []DjangoMessage{{ID: "security.W009", Severity: audit.Warning, Message: "weak key."}}}
+	rep := Reconcile(Inputs{Static: static, Django: dj})
+	msg := map[string]Finding{}
+	for _, f := range rep.Findings {
+		msg[f.ID] = f
+	}
+	if f := msg["security.W018"]; !strings.Contains(f.Message, "Django's own check did not report it") || strings.Join(f.Layers, ",") != "static" {
+		t.Errorf("W018: %+v", f)
+	}
+	if f := msg["security.W009"]; !strings.Contains(f.Message, "The static audit did not find it") || strings.Join(f.Layers, ",") != "django" || f.Setting != "SECRET_KEY" || f.Line != 2 {
+		t.Errorf("W009: %+v", f)
 	}
 }

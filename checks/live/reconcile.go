@@ -214,15 +214,31 @@ func Reconcile(in Inputs) *Report {
 		}
 	}
 	if in.Django != nil {
+		reported := map[string]bool{}
 		for _, m := range in.Django.Messages {
+			reported[m.ID] = true
 			if f, ok := byID[m.ID]; ok {
 				addLayer(f, LayerDjango)
 				continue
 			}
 			f := &Finding{ID: m.ID, Severity: m.Severity, Status: Fail, Message: m.Message, Hint: m.Hint, Layers: []string{LayerDjango}}
+			if in.Static != nil {
+				f.Message += " (The static audit did not find it: the running process's settings differ from what it could read; see ctl.X001 for what it could not evaluate.)"
+			}
 			at(f, settingOf(m.ID))
 			byID[m.ID] = f
 			out = append(out, f)
+		}
+		// The other way round: a Django check the static audit reports
+		// but the running process does not.
+		if in.Static != nil {
+			for _, sf := range in.Static.Findings {
+				if sf.Django && !reported[sf.ID] {
+					if f := byID[sf.ID]; f != nil && !strings.Contains(f.Message, "Django's own check") {
+						f.Message += " (Django's own check did not report it in the running environment: the process's settings differ from what the static audit read.)"
+					}
+				}
+			}
 		}
 	}
 	if in.HTTP != nil {
