@@ -263,26 +263,29 @@ func Probe(ctx context.Context, o ProbeOptions) (*HTTPResult, error) {
 	}
 	secure := base.Scheme == "https"
 	if page.err != nil {
-		for _, id := range []string{"http.hsts", "http.frame", "http.nosniff", "http.referrer", "http.coop", "http.csp", "http.server", "http.cors"} {
+		// A site that does not answer: every check unknown, and no more
+		// requests (each would wait for its own timeout).
+		for _, id := range []string{"http.hsts", "http.frame", "http.nosniff", "http.referrer", "http.coop", "http.csp", "http.server", "http.cors",
+			"http.redirect", "http.cookie-session", "http.cookie-csrf", "http.cookies", "http.admin", "http.debug-404", "http.bogus-host"} {
 			add(Check{ID: id, Status: Unknown, Severity: audit.Warning, Message: "The site did not answer: " + describeErr(page.err) + "."})
 		}
-	} else {
-		hsts := checkHSTS(page.header, secure)
-		for _, c := range hsts {
-			add(c)
-		}
-		add(checkFrame(page.header))
-		add(checkNosniff(page.header))
-		add(checkReferrer(page.header))
-		add(checkCOOP(page.header))
-		add(checkCSP(page.header, secure))
-		add(checkServer(page.header))
-		add(checkCORS(page.header, origin))
+		res.Requests = lim.n
+		return res, fmt.Errorf("%s did not answer: %s", base.String(), describeErr(page.err))
 	}
+	for _, c := range checkHSTS(page.header, secure) {
+		add(c)
+	}
+	add(checkFrame(page.header))
+	add(checkNosniff(page.header))
+	add(checkReferrer(page.header))
+	add(checkCOOP(page.header))
+	add(checkCSP(page.header, secure))
+	add(checkServer(page.header))
+	add(checkCORS(page.header, origin))
 
 	// 2. Plain HTTP must redirect to HTTPS on the same host (nothing on
-	// plain HTTP passes only when the site itself answered).
-	add(p.checkRedirect(page.err == nil))
+	// plain HTTP passes, since the site itself answered).
+	add(p.checkRedirect())
 
 	// 3. The pages that set cookies (the admin login page by default).
 	var cookies []*http.Cookie
@@ -329,9 +332,6 @@ func Probe(ctx context.Context, o ProbeOptions) (*HTTPResult, error) {
 	add(checkBogusHost(bogus))
 
 	res.Requests = lim.n
-	if page.err != nil {
-		return res, fmt.Errorf("%s did not answer: %s", base.String(), describeErr(page.err))
-	}
 	return res, nil
 }
 
@@ -565,7 +565,7 @@ func checkCORS(h http.Header, origin string) Check {
 		Observatory: "cross-origin-resource-sharing-implemented-with-restricted-access", Message: "CORS is restricted to " + acao + "."}
 }
 
-func (p *prober) checkRedirect(siteAnswered bool) Check {
+func (p *prober) checkRedirect() Check {
 	const test = "redirection"
 	u := *p.base
 	if p.o.HTTPURL != "" {
@@ -583,7 +583,7 @@ func (p *prober) checkRedirect(siteAnswered bool) Check {
 	f := p.get(u.String(), "", nil)
 	if f.err != nil {
 		var op *net.OpError
-		if errors.As(f.err, &op) && op.Op == "dial" && siteAnswered {
+		if errors.As(f.err, &op) && op.Op == "dial" {
 			return Check{ID: "http.redirect", Status: Pass, Severity: audit.Warning, Test: test, Observatory: "redirection-not-needed-no-http",
 				Message: "Nothing answers plain HTTP at " + u.Host + ", so no redirect is needed.", Evidence: describeErr(f.err)}
 		}
