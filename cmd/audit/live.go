@@ -348,6 +348,13 @@ func writeLive(w io.Writer, cs *iostreams.ColorScheme, name string, rep *live.Re
 			}
 		}
 	}
+	if len(rep.Passed) > 0 {
+		var ids []string
+		for _, c := range rep.Passed {
+			ids = append(ids, c.ID)
+		}
+		fmt.Fprintf(w, "\n%s %s\n", cs.Muted("passed:"), strings.Join(ids, ", "))
+	}
 	s := rep.Summary()
 	fmt.Fprintf(w, "\n%d errors, %d warnings, %d info, %d satisfied at the edge, %d unknown; %d checks passed\n",
 		s["error"], s["warning"], s["info"], s["edge"], s["unknown"], len(rep.Passed))
