@@ -15,6 +15,7 @@ import (
 
 	"github.com/ctlops/ctl/checks/audit"
 	"github.com/ctlops/ctl/checks/live"
+	"github.com/ctlops/ctl/cmd/cmdutil/session"
 	"github.com/ctlops/ctl/internal/build"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/iostreams"
@@ -121,7 +122,16 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 		go func() {
 			defer wg.Done()
 			defer timed(live.LayerDjango, time.Now())
-			in.Django, in.DjangoErr = live.RunDjango(ctx, t, nil)
+			// Recorded in the session trail (and as a pod Event) like any
+			// command ctl runs in an environment; no confirmation: it
+			// only reads.
+			argv, _ := t.ManageArgv(ctx)
+			argv = append(append([]string{}, argv...), "check", "--deploy", "--fail-level", "CRITICAL")
+			run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "audit", Command: argv, NoGuard: true, OwnCodes: true}
+			_ = run.Guarded(ctx, func() error {
+				in.Django, in.DjangoErr = live.RunDjango(ctx, t, nil)
+				return in.DjangoErr
+			})
 		}()
 	}
 	// The app's environment: the static layer's values, and the secrets

@@ -79,6 +79,21 @@ func TestLiveAuditSandbox(t *testing.T) {
 		}
 	}
 	testenv.AssertSecretNotInFiles(t, key, []string{dir, a.Home, a.Dir})
+	// Django's check ran in the pod: the session trail says so.
+	type trailRecord struct {
+		Env, Verb, Pod string
+		Command        []string
+		ExitCode       int
+	}
+	found := false
+	for _, r := range testenv.ReadTrail[trailRecord](t, a.Home) {
+		if r.Verb == "audit" && r.Env == "qa" && strings.Contains(strings.Join(r.Command, " "), "check --deploy") && r.Pod != "" && r.ExitCode == 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no trail record of the audit's check --deploy: %+v", testenv.ReadTrail[trailRecord](t, a.Home))
+	}
 }
 
 // TestLiveAuditSSH audits an ssh environment: the static layer reads the
