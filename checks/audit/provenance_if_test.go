@@ -50,13 +50,58 @@ func TestProvenanceFollowsIfStatement(t *testing.T) {
 			want: []string{"ctl.D001"}, not: []string{"ctl.S001"}, kind: "env",
 		},
 		{
-			// A function defined in the branch taken stays callable (it
-			// was unknown when the branch's names were copied). What it
-			// returns is not traced back to the branch: a known limit,
-			// reported as a literal.
+			// A function defined in the branch taken stays callable, and
+			// the literals it returns are chosen by the branch too.
 			name: "function-in-branch",
 			src:  "import os\nif not os.getenv('KEY'):\n    def key():\n        return " + key + "\nelse:\n    def key():\n        return os.environ['KEY']\nSECRET_KEY = key()\n",
-			want: []string{"ctl.S001"}, not: []string{"ctl.X001"}, kind: "literal",
+			want: []string{"ctl.S002"}, not: []string{"ctl.X001", "ctl.S001"}, kind: "env-default",
+		},
+		{
+			name: "function-in-handler",
+			src:  "import os\ntry:\n    os.environ['KEY']\n    def key():\n        return os.environ['KEY']\nexcept KeyError:\n    def key():\n        return " + key + "\nSECRET_KEY = key()\n",
+			want: []string{"ctl.S002"}, not: []string{"ctl.X001", "ctl.S001"}, kind: "env-default",
+		},
+		{
+			// The same function defined outside any such block stays
+			// literal.
+			name: "function-outside",
+			src:  "def key():\n    return " + key + "\nSECRET_KEY = key()\n",
+			want: []string{"ctl.S001"}, not: []string{"ctl.S002"}, kind: "literal",
+		},
+		{
+			// A handler that runs because the variable is unset binds
+			// environment defaults, whatever the library raising.
+			name: "except-keyerror",
+			src:  "import os\ntry:\n    SECRET_KEY = os.environ['KEY']\nexcept KeyError:\n    SECRET_KEY = " + key + "\n    DEBUG = True\n",
+			want: []string{"ctl.S002", "ctl.D001"}, not: []string{"ctl.S001"}, kind: "env-default",
+		},
+		{
+			name: "except-keyerror-set",
+			src:  "import os\ntry:\n    SECRET_KEY = os.environ['KEY']\nexcept KeyError:\n    SECRET_KEY = " + key + "\n",
+			env:  map[string]string{"KEY": "from-the-environment-" + key},
+			not:  []string{"ctl.S001", "ctl.S002"}, kind: "env",
+		},
+		{
+			name: "except-environ-pop",
+			src:  "import os\ntry:\n    SECRET_KEY = os.environ.pop('KEY')\nexcept LookupError:\n    SECRET_KEY = " + key + "\n",
+			want: []string{"ctl.S002"}, not: []string{"ctl.S001"}, kind: "env-default",
+		},
+		{
+			name: "except-django-environ",
+			src:  "import environ\nfrom django.core.exceptions import ImproperlyConfigured\nenv = environ.Env()\ntry:\n    SECRET_KEY = env('KEY')\nexcept ImproperlyConfigured:\n    SECRET_KEY = " + key + "\n",
+			want: []string{"ctl.S002"}, not: []string{"ctl.S001"}, kind: "env-default",
+		},
+		{
+			name: "except-decouple",
+			src:  "from decouple import config, UndefinedValueError\ntry:\n    SECRET_KEY = config('KEY')\nexcept UndefinedValueError:\n    SECRET_KEY = " + key + "\n",
+			want: []string{"ctl.S002"}, not: []string{"ctl.S001"}, kind: "env-default",
+		},
+		{
+			// A KeyError of the settings' own dict is not about the
+			// environment: the literal stays a literal.
+			name: "except-keyerror-dict",
+			src:  "d = {}\ntry:\n    SECRET_KEY = d['KEY']\nexcept KeyError:\n    SECRET_KEY = " + key + "\n",
+			want: []string{"ctl.S001"}, not: []string{"ctl.S002"}, kind: "literal",
 		},
 		{
 			// A condition the settings decide (no environment) leaves

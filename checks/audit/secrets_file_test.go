@@ -59,9 +59,9 @@ ALLOWED_HOSTS = ysecrets["HOSTS"]
 // TestSuppliedSecretsFile: Options.Files (--file PATH=LOCAL) gives the
 // deployment's copy of a JSON file read with json.load, in the project
 // (even when this machine has no copy) or outside it; its values, nested
-// ones included, have the file as source. A YAML file stays unknown (the
-// audit does not parse YAML as PyYAML does), and so does a copy that is
-// not JSON.
+// ones included, have the file as source. A YAML file read with
+// yaml.safe_load is read as PyYAML would; a copy that is not JSON stays
+// unknown.
 func TestSuppliedSecretsFile(t *testing.T) {
 	dir := writeSettings(t, `import json
 import yaml
@@ -89,8 +89,8 @@ DEBUG = secrets.get("DEBUG", False)
 			t.Errorf("%s = %+v (%s), want known from the supplied secrets.json", name, s, s.Source)
 		}
 	}
-	if s := setting(res, "ALLOWED_HOSTS"); s.Known {
-		t.Errorf("ALLOWED_HOSTS from YAML = %+v, want unknown", s)
+	if s := setting(res, "ALLOWED_HOSTS"); !s.Known || s.Value != "['example.com']" || s.Source.String() != "file hosts.yaml from --file deploy/hosts.yaml" {
+		t.Errorf("ALLOWED_HOSTS from YAML = %+v (%s), want ['example.com'] from the supplied hosts.yaml", s, s.Source)
 	}
 	for _, id := range []string{"security.W009", "security.W018"} {
 		if findID(res, id).ID == "" {

@@ -65,7 +65,7 @@ Django never checks (ctl.*; see docs/audit.md).
 
 Without --env-file/--env, environment variables are assumed unset, so
 their defaults apply — what happens when a deployment forgets one. A JSON
-secrets file the settings read with json.load is unknown unless --file
+secrets file the settings read with json.load (or yaml.safe_load) is unknown unless --file
 gives the deployment's copy.
 
 With an environment's name instead of a path (ctl audit prod), the live
@@ -111,7 +111,7 @@ environment; write ./NAME for the path.`,
 	fl.StringVar(&opts.Root, "root", "", "Project `dir` for dotted modules and imports (default: nearest manage.py)")
 	fl.StringArrayVar(&opts.EnvFiles, "env-file", nil, "Read deployment environment variables from a dotenv `file` (repeatable)")
 	fl.StringArrayVar(&opts.EnvPairs, "env", nil, "Set a deployment environment variable `KEY=VALUE` (repeatable)")
-	fl.StringArrayVar(&opts.FilePairs, "file", nil, "The deployment's copy of a JSON file the settings read with json.load, `PATH=LOCAL` (PATH as the settings open it, relative to the project root or absolute; repeatable)")
+	fl.StringArrayVar(&opts.FilePairs, "file", nil, "The deployment's copy of a JSON or YAML file the settings read with json.load or yaml.safe_load, `PATH=LOCAL` (PATH as the settings open it, relative to the project root or absolute; repeatable)")
 	fl.StringVar(&opts.DjangoVersion, "django-version", "", "Django `version` whose defaults and checks apply, 3.2 … 6.1 (default: detected, else newest)")
 	fl.StringVar(&opts.Format, "format", "", "Output `format`: text, json or sarif (default: text)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "Exit 1 when a finding is at or above this `level`: error, warning or info")

@@ -42,7 +42,7 @@ func (t *Target) logFiles() []string {
 func (t *Target) LogsDescription(req targets.LogRequest) string {
 	d := strings.Join(t.logFiles(), ", ")
 	if req.Tail < 0 {
-		d += fmt.Sprintf(" (last %d lines: files have no times)", FileTail)
+		d += fmt.Sprintf(" (last %d lines, those with a time within --since)", FileTail)
 	}
 	return d
 }
@@ -132,19 +132,31 @@ func tailFile(ctx context.Context, path string, req targets.LogRequest, stream t
 	}
 	br := bufio.NewReaderSize(f, 32<<10)
 	var partial []byte
+	// --since: lines that carry a time (written here, in the local zone
+	// when they name none) older than it are skipped.
+	filter := &targets.SinceFilter{Loc: time.Local}
+	if req.Since > 0 {
+		filter.Cutoff = time.Now().Add(-req.Since)
+	}
+	emit := func(text string) {
+		if ts, keep := filter.Keep(text); keep {
+			sink(targets.LogEvent{Stream: stream, Time: ts, Text: text})
+		}
+	}
 	for {
 		line, err := br.ReadSlice('\n')
 		switch {
 		case errors.Is(err, bufio.ErrBufferFull):
 			partial = append(partial, line...)
+			off += int64(len(line))
 			continue
 		case err == nil:
+			off += int64(len(line)) // every piece read is counted once, when read
 			if len(partial) > 0 {
 				line = append(partial, line...)
 				partial = partial[:0]
 			}
-			off += int64(len(line))
-			sink(targets.LogEvent{Stream: stream, Text: string(bytes.TrimRight(line, "\r\n"))})
+			emit(string(bytes.TrimRight(line, "\r\n")))
 			continue
 		case !errors.Is(err, io.EOF):
 			return err
@@ -154,7 +166,7 @@ func tailFile(ctx context.Context, path string, req targets.LogRequest, stream t
 		off += int64(len(line))
 		if !req.Follow {
 			if len(partial) > 0 {
-				sink(targets.LogEvent{Stream: stream, Text: string(partial)})
+				emit(string(partial))
 			}
 			return nil
 		}

@@ -122,3 +122,61 @@ func TestSecretValues(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestLogsFileOffsets: a line written in pieces (shorter and longer than
+// the read buffer) is read once and does not look like a truncation
+// (which would read the file again from its start).
+func TestLogsFileOffsets(t *testing.T) {
+	pollEvery = 10 * time.Millisecond
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	os.WriteFile(path, nil, 0o644) //nolint:errcheck
+	tg := &Target{env: &config.Environment{Name: "local", Logs: config.Logs{Files: []string{"app.log"}}}, dir: dir}
+	var c collect
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error)
+	go func() { done <- tg.Logs(ctx, targets.LogRequest{Tail: 0, Follow: true}, c.sink) }()
+	time.Sleep(50 * time.Millisecond) // the reader is at the (empty) file's end
+	long := strings.Repeat("x", 40<<10)
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	for _, piece := range []string{"first ", "half\n", long, "\n", "last\n"} {
+		f.WriteString(piece)              //nolint:errcheck
+		time.Sleep(40 * time.Millisecond) // let the reader see each piece alone
+	}
+	f.Close() //nolint:errcheck
+	waitLines(t, &c, "first half,"+long+",last")
+	time.Sleep(100 * time.Millisecond) // ten polls: a miscounted offset shows as a restart
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Logs = %v, want context.Canceled", err)
+	}
+	if got := strings.Join(c.get(), ","); got != "first half,"+long+",last" {
+		t.Fatalf("got %d lines (%d bytes), want 3: a line read twice or lost", len(c.get()), len(got))
+	}
+}
+
+// TestLogsFileSince: --since applies to the times a file's lines carry
+// (local time when they name no zone); a line without one goes with the
+// line before it.
+func TestLogsFileSince(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	ts := func(d time.Duration) string { return now.Add(-d).Format("2006-01-02 15:04:05,000") }
+	content := "untimed first\n" + ts(time.Hour) + " ERROR old\nTraceback (most recent call last):\n" +
+		ts(time.Minute) + " ERROR recent\n  continuation\n"
+	os.WriteFile(filepath.Join(dir, "app.log"), []byte(content), 0o644) //nolint:errcheck
+	tg := &Target{env: &config.Environment{Name: "local", Logs: config.Logs{Files: []string{"app.log"}}}, dir: dir}
+	var c collect
+	if err := tg.Logs(context.Background(), targets.LogRequest{Tail: -1, Since: 10 * time.Minute}, c.sink); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(c.get(), "|"), "untimed first|"+ts(time.Minute)+" ERROR recent|  continuation"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	c = collect{}
+	tg.Logs(context.Background(), targets.LogRequest{Tail: -1}, c.sink) //nolint:errcheck
+	if len(c.get()) != 5 {
+		t.Errorf("--since 0 keeps every line: %q", c.get())
+	}
+}

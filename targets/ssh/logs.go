@@ -23,8 +23,9 @@ import (
 
 var _ targets.Logs = (*Target)(nil)
 
-// FileTail is how many lines of a file are shown without --tail: files
-// have no times to apply --since to.
+// FileTail is how many lines of a file are shown without --tail (a file
+// cannot be read from a time: --since then drops those of its last lines
+// whose own times are older).
 const FileTail = 100
 
 type logSource struct {
@@ -84,7 +85,7 @@ func (t *Target) LogsDescription(req targets.LogRequest) string {
 	hosts, _ := t.logHosts(req)
 	d := fmt.Sprintf("%s on %s", strings.Join(names, ", "), strings.Join(hosts, ", "))
 	if len(t.env.Logs.Files) > 0 && req.Tail < 0 {
-		d += fmt.Sprintf(" (files: last %d lines, they have no times)", FileTail)
+		d += fmt.Sprintf(" (files: last %d lines, those with a time within --since)", FileTail)
 	}
 	return d
 }
@@ -115,7 +116,9 @@ func (t *Target) Logs(ctx context.Context, req targets.LogRequest, sink targets.
 }
 
 // remoteLogCommand is the shell command reading one source.
-func remoteLogCommand(s logSource, req targets.LogRequest, since time.Duration, resumed bool) string {
+// A file the ssh user may not read is read as sudo_user, when one is set
+// (the app's own log, owned by the app user).
+func remoteLogCommand(s logSource, req targets.LogRequest, since time.Duration, resumed bool, sudoUser string) string {
 	var argv []string
 	switch s.kind {
 	case "journal":
@@ -161,7 +164,23 @@ func remoteLogCommand(s logSource, req targets.LogRequest, since time.Duration, 
 	if s.kind == "docker" {
 		cmd += " 2>&1"
 	}
+	if s.kind == "file" {
+		// The host's zone first: the times a file's lines carry without
+		// one are the host's (--since).
+		cmd = "date +%z; " + cmd
+	}
+	if s.kind == "file" && sudoUser != "" {
+		f := quote(s.name)
+		tail := strings.TrimPrefix(cmd, "date +%z; ")
+		cmd = "date +%z; if [ -r " + f + " ] || [ ! -e " + f + " ]; then exec " + tail + "; else exec sudo -n -u " + quote(sudoUser) + " -- " + tail + "; fi"
+		if !req.Follow {
+			return "sh -c " + quote(cmd)
+		}
+	}
 	if !req.Follow {
+		if s.kind == "file" {
+			return "sh -c " + quote(cmd)
+		}
 		return cmd
 	}
 	// Followed: the reader ends when ssh's stdin does (ctl went away or
@@ -185,7 +204,7 @@ func (t *Target) followSource(ctx context.Context, host string, s logSource, req
 		if !last.IsZero() {
 			since = time.Since(last) + time.Second
 		}
-		remote := remoteLogCommand(s, req, since, resumed)
+		remote := remoteLogCommand(s, req, since, resumed, t.env.SudoUser)
 		args := append(t.sshArgs(host, true), "-T", "--", destination(host), remote)
 		cmd := exec.CommandContext(ctx, t.ssh, args...)
 		cmd.Env = t.deps.Environ()
@@ -208,7 +227,14 @@ func (t *Target) followSource(ctx context.Context, host string, s logSource, req
 			return
 		}
 		started := time.Now()
-		last = readLogLines(out, s.kind, stream, last, sink)
+		var filter *targets.SinceFilter
+		if s.kind == "file" {
+			filter = &targets.SinceFilter{Loc: time.UTC}
+			if since > 0 && !resumed {
+				filter.Cutoff = time.Now().Add(-since)
+			}
+		}
+		last = readLogLines(out, s.kind, stream, last, filter, sink)
 		werr := cmd.Wait()
 		if stdin != nil {
 			stdin.Close() //nolint:errcheck,gosec // the command is over
@@ -253,10 +279,14 @@ func (t *Target) followSource(ctx context.Context, host string, s logSource, req
 // readLogLines sends a source's output to the sink and returns the last
 // line's time (lines at or before after are skipped: a resumed journal or
 // docker stream starts a little early).
-func readLogLines(r io.Reader, kind string, stream targets.LogStream, after time.Time, sink targets.LogSink) time.Time {
+//
+// A file's stream starts with the host's zone (date +%z), which filter
+// (--since over the lines' own times) reads them in.
+func readLogLines(r io.Reader, kind string, stream targets.LogStream, after time.Time, filter *targets.SinceFilter, sink targets.LogSink) time.Time {
 	br := bufio.NewReaderSize(r, 32<<10)
 	last := after
 	var long []byte
+	first := true
 	for {
 		line, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -268,9 +298,25 @@ func readLogLines(r io.Reader, kind string, stream targets.LogStream, after time
 			long = long[:0]
 		}
 		line = bytes.TrimRight(line, "\r\n")
+		if first && filter != nil {
+			first = false
+			if z, zerr := time.Parse("-0700", string(line)); zerr == nil {
+				filter.Loc = z.Location()
+				if err != nil {
+					return last
+				}
+				continue
+			}
+		}
 		if len(line) > 0 || err == nil {
 			ts, text, ok := parseSourceLine(kind, line)
-			if ok && (after.IsZero() || ts.IsZero() || ts.After(after)) {
+			if filter != nil {
+				var keep bool
+				if ts, keep = filter.Keep(text); !keep {
+					ok = false
+				}
+			}
+			if ok && (kind == "file" || after.IsZero() || ts.IsZero() || ts.After(after)) { // a resumed file starts at its end
 				sink(targets.LogEvent{Stream: stream, Time: ts, Text: text})
 				if !ts.IsZero() {
 					last = ts

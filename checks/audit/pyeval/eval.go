@@ -168,6 +168,8 @@ type flow struct {
 	kind flowKind
 	exc  string // the exception's class, for flowRaise ("" when unknown)
 	msg  string
+	// unset is the environment variable whose absence raised it.
+	unset string
 }
 
 type flowKind int
@@ -186,6 +188,15 @@ func raiseFlow(exc, msg string) *flow { return &flow{kind: flowRaise, exc: exc, 
 func (e *Evaluator) raise(exc, msg string) {
 	if e.tryDepth > 0 && e.exc == nil {
 		e.exc = raiseFlow(exc, msg)
+	}
+}
+
+// raiseUnset is raise for a lookup of the environment variable k, which
+// is unset: a handler of it binds environment defaults.
+func (e *Evaluator) raiseUnset(exc, msg, k string) {
+	if e.tryDepth > 0 && e.exc == nil {
+		e.exc = raiseFlow(exc, msg)
+		e.exc.unset = k
 	}
 }
 
@@ -576,21 +587,8 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 			return e.block(sc, branch)
 		}
 		// The branch was taken because an environment variable is unset
-		// (if "KEY" in os.environ: ... else: SECRET_KEY = "dev"): what it
-		// binds from literals is an environment default, as in
-		// os.environ.get("KEY") or "dev".
-		before := make(map[string]*Value, len(sc.vars))
-		for k, v := range sc.vars {
-			before[k] = v
-		}
-		e.steps += len(sc.vars) >> 4
-		f := e.block(sc, branch)
-		for k, v := range sc.vars {
-			if before[k] != v {
-				sc.vars[k] = asEnvDefault(v, cond, 0)
-			}
-		}
-		return f
+		// (if "KEY" in os.environ: ... else: SECRET_KEY = "dev").
+		return e.envDefaultBlock(sc, branch, cond)
 	}
 	// Unknown condition: run both branches on copies and merge.
 	why := "depends on " + ExprText(s.Test)
@@ -600,6 +598,28 @@ func (e *Evaluator) ifStmt(sc *scope, s *py.If) *flow {
 	e.block(b, s.Else)
 	e.merge(sc, a, b, why, e.pos(sc, s.Test))
 	return nil
+}
+
+// envDefaultBlock runs a block that runs because an environment variable
+// is unset (cond is an environment default naming it): what the block
+// binds from literals is an environment default, as in
+// os.environ.get("KEY") or "dev".
+func (e *Evaluator) envDefaultBlock(sc *scope, body []py.Stmt, cond *Value) *flow {
+	before := make(map[string]*Value, len(sc.vars))
+	for k, v := range sc.vars {
+		before[k] = v
+	}
+	e.steps += len(sc.vars) >> 4
+	f := e.block(sc, body)
+	for k, v := range sc.vars {
+		if before[k] != v {
+			if fd := e.funcs[v]; fd != nil && fd.envCond == nil {
+				fd.envCond = cond // a def in the block: what it returns, too
+			}
+			sc.vars[k] = asEnvDefault(v, cond, 0)
+		}
+	}
+	return f
 }
 
 // asEnvDefault is a copy of v (and of the containers in it, a few levels
@@ -776,7 +796,13 @@ func (e *Evaluator) tryStmt(sc *scope, s *py.Try) *flow {
 				if h.Name != nil {
 					sc.vars[h.Name.ID] = newObj(IdentException, f.exc, e.pos(sc, h))
 				}
-				f = e.block(sc, h.Body)
+				if f.unset != "" {
+					// The handler runs because a variable is unset
+					// (except KeyError: SECRET_KEY = "dev").
+					f = e.envDefaultBlock(sc, h.Body, &Value{Src: Source{Kind: SrcEnvDefault, Var: f.unset}, Env: []string{f.unset}})
+				} else {
+					f = e.block(sc, h.Body)
+				}
 				break
 			}
 		}

@@ -646,7 +646,7 @@ func (e *Evaluator) subscript(sc *scope, v *Value, index py.Expr, p Pos) *Value 
 			if v, set := e.env(k, p); set {
 				return v
 			}
-			e.raise("KeyError", k)
+			e.raiseUnset("KeyError", k, k)
 			u := NewUnknown(fmt.Sprintf("os.environ[%q] raises KeyError: %s is unset", k, k), p)
 			u.Env = []string{k}
 			return u

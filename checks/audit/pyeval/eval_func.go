@@ -13,6 +13,10 @@ type funcDef struct {
 	// defaults are the parameters' default values, evaluated when the
 	// def statement ran (as Python does), not at each call.
 	defaults map[*py.Param]*Value
+	// envCond, when the def ran in a block an unset environment variable
+	// selected, is that environment default: the literals the function
+	// returns are chosen by it too.
+	envCond *Value
 }
 
 // defineFunc remembers a settings helper such as
@@ -114,7 +118,10 @@ func (e *Evaluator) callFunc(fn *Value, a args, p Pos) *Value {
 	}
 	if v, end, ok := e.funcBody(local, fd.def.Body); ok && (end == endReturn || end == endFall) {
 		if end == endFall {
-			return NewNone(p) // fell off the end
+			v = NewNone(p) // fell off the end
+		}
+		if fd.envCond != nil {
+			v = asEnvDefault(v, fd.envCond, 0)
 		}
 		return v
 	}

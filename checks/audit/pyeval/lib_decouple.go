@@ -26,7 +26,7 @@ func (e *Evaluator) decouple(a args, p Pos) *Value {
 	} else if hasDef {
 		v = envDefault(k, def, p)
 	} else {
-		e.raise("UndefinedValueError", k+" not found")
+		e.raiseUnset("UndefinedValueError", k+" not found", k)
 		return required(k, "python-decouple", p)
 	}
 	if !v.Known() {

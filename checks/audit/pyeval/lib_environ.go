@@ -100,7 +100,7 @@ func (e *Evaluator) environValue(k, cast string, def *Value, hasDef, parseDefaul
 	} else if hasDef {
 		v = envDefault(k, def, p)
 	} else {
-		e.raise("ImproperlyConfigured", "Set the "+k+" environment variable")
+		e.raiseUnset("ImproperlyConfigured", "Set the "+k+" environment variable", k)
 		return required(k, "django-environ", p)
 	}
 	if !v.Known() {

@@ -98,9 +98,31 @@ func loadFile(e *Evaluator, fn *Value, a args, p Pos) *Value {
 			markSupplied(v, Source{Kind: SrcFile, Var: e.display(x.S), From: f.From}, 0)
 			return v
 		}
+		if f, ok := e.Supplied[x.S]; ok && strings.HasPrefix(fn.S, "yaml.") && yamlSafeArgs(fn.S, a) {
+			v, err := yamlValue(f.Data, p)
+			if err != nil {
+				e.raise("YAMLError", err.Error())
+				return NewUnknown(fmt.Sprintf("%s(%s) raises YAMLError on %s: %s", fn.S, e.display(x.S), f.From, err), p)
+			}
+			markSupplied(v, Source{Kind: SrcFile, Var: e.display(x.S), From: f.From}, 0)
+			return v
+		}
 		return NewUnknown(fmt.Sprintf("%s(%s) at start-up: the deployment's copy decides, not this machine's", fn.S, e.display(x.S)), p)
 	}
 	return NewUnknown("call to "+fn.S, p)
+}
+
+// yamlSafeArgs: the call reads plain YAML data as SafeLoader does —
+// yaml.safe_load(f), or yaml.load / full_load with a Loader whose extra
+// (python/…) tags a settings file's data does not use; such a tag is a
+// constructor error, reported as unknown.
+func yamlSafeArgs(fn string, a args) bool {
+	for k := range a.kw {
+		if k != "Loader" || fn == "yaml.safe_load" {
+			return false
+		}
+	}
+	return fn == "yaml.safe_load" || fn == "yaml.full_load" || (fn == "yaml.load" && len(a.kw) == 1) || (fn == "yaml.load" && len(a.pos) == 2)
 }
 
 // markSupplied gives a value read from a supplied file, and what it

@@ -190,7 +190,7 @@ func (e *Evaluator) getenv(method string, a args, p Pos) *Value {
 	switch method {
 	case "pop":
 		if !hasDef {
-			e.raise("KeyError", ks)
+			e.raiseUnset("KeyError", ks, ks)
 			u := NewUnknown(fmt.Sprintf("os.environ.pop(%q) raises KeyError: %s is unset", ks, ks), p)
 			u.Env = []string{ks}
 			return u
