@@ -218,6 +218,11 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 	for i := range rep.Layers {
 		rep.Layers[i].Detail = redact(rep.Layers[i].Detail)
 	}
+	if in.Static != nil {
+		for i := range in.Static.Settings {
+			in.Static.Settings[i].Value = redact(in.Static.Settings[i].Value)
+		}
+	}
 	switch format {
 	case "json":
 		doc := rep.Doc(name)
@@ -271,13 +276,16 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 	return nil
 }
 
-// redactor replaces every value of the app's environment that could be a
-// secret (eight characters or more) with a mark, longest first.
+// redactor replaces every value of the app's environment long enough to
+// be a secret (six characters or more; "True", "False", "1" stay) with a
+// mark, longest first, in whatever the live audit prints: the
+// environment's values never reach an output, whatever their names (the
+// static audit's own redaction goes by setting names only).
 func redactor(e *targets.Environ) func(string) string {
 	var secrets []string
 	if e != nil {
 		for _, v := range e.Vars {
-			if v.Known && len(v.Value) >= 8 {
+			if v.Known && len(v.Value) >= 6 {
 				secrets = append(secrets, v.Value)
 			}
 		}
