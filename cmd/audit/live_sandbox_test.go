@@ -145,4 +145,10 @@ func TestLiveAuditSSH(t *testing.T) {
 	outDir := t.TempDir()
 	writeTest(t, filepath.Join(outDir, "out"), out+errOut)
 	testenv.AssertSecretNotInFiles(t, key, []string{outDir, dir})
+	// Every environment value is scrubbed, whatever its name: the hosts
+	// are listed by --show-settings, not their value.
+	shown, errShown, _ := runCtl(t, dir, []string{"CTL_SSH_CONTROL_DIR=" + mux}, "audit", "prod", "--root", proj, "--show-settings", "--django=false")
+	if !strings.Contains(shown, "ALLOWED_HOSTS = ['<redacted>']") || strings.Contains(shown+errShown, "example.com") {
+		t.Errorf("--show-settings with the env file's values:\n%s\n%s", shown, errShown)
+	}
 }
