@@ -24,6 +24,7 @@ declare -A probe=(
   [git]=/usr/bin/git
   [pre-commit]=/usr/bin/pre-commit
   [rpm]=/usr/bin/rpm
+  [python3-gunicorn]=/usr/lib/python3/dist-packages/gunicorn
 )
 
 missing=()

@@ -31,6 +31,9 @@ type Options struct {
 	// Env is the deployment environment; EnvFrom says where each came from.
 	Env     map[string]string
 	EnvFrom map[string]string
+	// EnvUnknown are variables set to values that could not be read, with
+	// why: unknown, not unset.
+	EnvUnknown map[string]string
 	// Version is the Django version; zero means detect.
 	Version Version
 	// Ignore lists check IDs to drop.
@@ -118,7 +121,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Version == (Version{}) {
 		res.Version, res.VersionSource = detectVersion(fsys, root)
 	}
-	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, Display: display, Ctx: ctx, StepLimit: opts.stepLimit,
+	ev := &Evaluator{Root: root, Env: opts.Env, EnvFrom: opts.EnvFrom, EnvUnknown: opts.EnvUnknown, Display: display, Ctx: ctx, StepLimit: opts.stepLimit,
 		FS: fsys, Paths: declaredRoots(fsys, root)}
 	for p, f := range opts.Files {
 		if !filepath.IsAbs(p) {
@@ -183,6 +186,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			names = append(names, n)
 		}
 		res.EnvAssumed = "from " + strings.Join(sortedStrings(names), ", ") + "; other variables unset"
+	}
+	if len(opts.EnvUnknown) > 0 {
+		var names []string
+		for n := range opts.EnvUnknown {
+			names = append(names, n)
+		}
+		res.EnvAssumed += "; set but unreadable, so unknown: " + strings.Join(sortedStrings(names), ", ")
 	}
 	// The variables read anywhere in the values, containers included
 	// (DATABASES = {"default": env.db("DATABASE_URL")}); seen guards

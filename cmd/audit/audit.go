@@ -34,14 +34,24 @@ type Options struct {
 	Ignore        []string
 	ShowSettings  bool
 	Exporter      cmdutil.Exporter
+
+	// The live audit (ctl audit ENV).
+	F            *cmdutil.Factory
+	URL          string
+	HTTPURL      string
+	Django       bool
+	djangoSet    bool
+	Pages        []string
+	AdminPath    string
+	AdminAllowed bool
 }
 
 // NewCmdAudit builds the command; runF replaces the run in tests.
 func NewCmdAudit(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Cwd: f.Cwd}
+	opts := &Options{IO: f.IOStreams, Cwd: f.Cwd, F: f}
 	cmd := &cobra.Command{
-		Use:   "audit [<settings.py> | <dotted.module>]",
-		Short: "Audit Django settings for deployment, statically",
+		Use:   "audit [<settings.py> | <dotted.module> | <env>]",
+		Short: "Audit Django settings for deployment, statically or live in an environment",
 		Long: `Audit Django settings the way manage.py check --deploy does, without
 importing the project: a static evaluation of the settings source, in
 milliseconds, that names the line responsible for every finding and where
@@ -56,12 +66,30 @@ Django never checks (ctl.*; see docs/audit.md).
 Without --env-file/--env, environment variables are assumed unset, so
 their defaults apply — what happens when a deployment forgets one. A JSON
 secrets file the settings read with json.load (or yaml.safe_load) is unknown unless --file
-gives the deployment's copy.`,
+gives the deployment's copy.
+
+With an environment's name instead of a path (ctl audit prod), the live
+audit runs up to three layers concurrently and reconciles them into one
+report: the same static audit evaluated with the variables the app
+process really gets (the pod spec's env/envFrom through the API, the
+host's env file, the local .env; values are redacted in every output);
+Django's own manage.py check --deploy run through the environment's exec
+(--django, on by default); and HTTP probes of the site (--url, or url: in
+ctl.yaml; GET only, at most 20 requests). Each finding says which layers
+saw it; a setting-level finding the site satisfies at the edge (HSTS set
+by the proxy) is shown as such and does not fail the audit; an HTTP
+finding points at the responsible setting's line. A score comparable to
+the Mozilla HTTP Observatory's is printed beside the severities. A layer
+that could not run is reported, its checks unknown, and the exit code is 1.
+A bare word that is both an environment and a path here is the
+environment; write ./NAME for the path.`,
 		Example: `  $ ctl audit
   $ ctl audit mysite/settings.py --env-file .env.prod
   $ ctl audit config.settings.production --root . --django-version 4.2
   $ ctl audit --format sarif > audit.sarif
-  $ ctl audit --json --fail-on warning`,
+  $ ctl audit --json --fail-on warning
+  $ ctl audit prod
+  $ ctl audit staging --url https://staging.example.com/ --django=false`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return cmdutil.UsageErrorf("expected at most one settings file or module, got %d", len(args))
@@ -72,6 +100,7 @@ gives the deployment's copy.`,
 			if len(args) == 1 {
 				opts.Target = args[0]
 			}
+			opts.djangoSet = cmd.Flags().Changed("django")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -88,7 +117,14 @@ gives the deployment's copy.`,
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "Exit 1 when a finding is at or above this `level`: error, warning or info")
 	fl.StringArrayVar(&opts.Ignore, "ignore", nil, "Drop findings with this check `ID` (repeatable)")
 	fl.BoolVar(&opts.ShowSettings, "show-settings", false, "List every setting the checks read: value (secrets redacted), provenance and position")
-	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "resolvedSettings", "summary"})
+	fl.StringVar(&opts.URL, "url", "", "Live audit: the site's `URL` to probe over HTTP (default: url: of the environment in ctl.yaml)")
+	fl.StringVar(&opts.HTTPURL, "http-url", "", "Live audit: the plain-HTTP `URL` the redirect probe asks (default: --url with http:// and port 80)")
+	fl.BoolVar(&opts.Django, "django", true, "Live audit: run manage.py check --deploy through the environment's exec")
+	fl.StringArrayVar(&opts.Pages, "page", nil, "Live audit: a `path` fetched for the session and CSRF cookies (repeatable; default the admin login page)")
+	fl.StringVar(&opts.AdminPath, "admin-path", "/admin/", "Live audit: the `path` where the admin is expected")
+	fl.BoolVar(&opts.AdminAllowed, "admin-allowed", false, "Live audit: the admin at --admin-path is known and accepted (its probe passes)")
+	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "resolvedSettings", "summary",
+		"layers", "passed", "score", "incomplete"})
 	return cmd
 }
 
@@ -167,6 +203,20 @@ func Run(ctx context.Context, opts *Options) error {
 			aopts.Files = map[string]audit.SuppliedFile{}
 		}
 		aopts.Files[path] = audit.SuppliedFile{Data: data, From: "--file " + local}
+	}
+	name, err := resolveEnv(opts, cwd)
+	if err != nil {
+		return err
+	}
+	if name != "" {
+		if len(opts.EnvFiles) > 0 || len(opts.EnvPairs) > 0 {
+			return cmdutil.UsageErrorf("--env and --env-file audit a settings file; %q is an environment, whose own values are used", name)
+		}
+		aopts.Target = ""
+		return runLive(ctx, opts, name, cwd, format, failOn, aopts)
+	}
+	if opts.liveFlags() {
+		return cmdutil.UsageErrorf("--url, --http-url and --django apply to an environment: ctl audit ENV")
 	}
 	res, err := audit.Run(ctx, aopts)
 	if err != nil {

@@ -121,6 +121,8 @@ type Environment struct {
 	PyShell     string
 	Database    Database
 	Sanitize    Sanitize
+	// URL is the site's public address, probed by `ctl audit ENV`.
+	URL string
 
 	// kubernetes
 	Context    string

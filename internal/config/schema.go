@@ -126,6 +126,8 @@ func buildSchema() []*field {
 			func(e *Environment, v any) { e.Database.ExcludeTableData = v.([]string) }, func(e *Environment) any { return e.Database.ExcludeTableData }),
 		sfield("sanitize.sql", nil, "SQL file `ctl db pull` runs on a copy of this environment's data before the swap; relative paths are relative to the file that sets it",
 			func(e *Environment) *string { return &e.Sanitize.SQL }),
+		sfield("url", nil, "the site's public URL (https://…), probed over HTTP by `ctl audit ENV` (GET only, at most 20 requests)",
+			func(e *Environment) *string { return &e.URL }),
 		sfield("sanitize.manage", nil, "manage.py command `ctl db pull` runs on the copy instead (local destination only), e.g. `scrub_users`",
 			func(e *Environment) *string { return &e.Sanitize.Manage }),
 

@@ -21,6 +21,10 @@ type Evaluator struct {
 	Env map[string]string
 	// EnvFrom says where each variable of Env came from (for provenance).
 	EnvFrom map[string]string
+	// EnvUnknown are variables the deployment sets to values the audit
+	// could not read (a pod field, a Secret it may not get), with why:
+	// they are unknown, never unset (their defaults do not apply).
+	EnvUnknown map[string]string
 	// Display shortens a path for positions.
 	Display func(string) string
 	// FS is the file system read (OSFS when nil).

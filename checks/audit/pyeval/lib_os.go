@@ -19,6 +19,11 @@ func (e *Evaluator) env(k string, p Pos) (*Value, bool) {
 	if val, ok := e.Env[k]; ok {
 		return e.envValue(k, val, p), true
 	}
+	if why, ok := e.EnvUnknown[k]; ok {
+		v := NewUnknown(fmt.Sprintf("%s is set by the deployment but its value could not be read (%s)", k, why), p)
+		v.Env = []string{k}
+		return v, true
+	}
 	return nil, false
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -76,6 +77,9 @@ type AppOptions struct {
 	// annotated as an ExternalSecret's target (reconcile.external-secrets.io/
 	// data-hash), which the app containers take through envFrom.
 	ExternalSecret map[string]string
+	// Debug, when set, is the app's DEBUG: the key DEBUG of the same
+	// myapp-env Secret.
+	Debug string
 }
 
 func int32p(i int32) *int32 { return &i }
@@ -107,10 +111,19 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// envSecret is the myapp-env Secret the containers take through
+	// envFrom; the exec's environment gets it too, as a kubelet would.
+	envSecret := map[string]string{}
 	if o.SecretKey != "" {
+		envSecret["SECRET_KEY"] = o.SecretKey
+	}
+	if o.Debug != "" {
+		envSecret["DEBUG"] = o.Debug
+	}
+	if len(envSecret) > 0 {
 		if _, err := c.CoreV1().Secrets(a.NS).Create(ctx, &corev1.Secret{
 			ObjectMeta: metav1.ObjectMeta{Name: "myapp-env"},
-			StringData: map[string]string{"SECRET_KEY": o.SecretKey},
+			StringData: envSecret,
 		}, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +155,7 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 			{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-db"}, Key: "url"}}},
 			{Name: "DJANGO_SETTINGS_MODULE", Value: "mysite.settings"},
 		}}}
-		if o.SecretKey != "" {
+		if len(envSecret) > 0 {
 			containers[0].EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "myapp-env"}}}}
 		}
 		if o.ConfigMap != nil {
@@ -197,9 +210,17 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 	if path == "" {
 		path = filepath.Join(a.Project, ".venv", "bin") + ":/usr/local/bin:/usr/bin:/bin"
 	}
+	// The exec's environment has the envFrom sources, in their order (a
+	// later one wins), as a kubelet gives them to the container.
+	fromEnv := map[string]string{}
+	for _, src := range []map[string]string{envSecret, o.ConfigMap, o.ExternalSecret} {
+		for k, v := range src {
+			fromEnv[k] = v
+		}
+	}
 	for _, comp := range comps {
 		sb.SetExecRule(t, sandbox.ExecRule{Namespace: a.NS, PodPrefix: comp.name + "-", WorkDir: a.Project,
-			Env: []string{"PATH=" + path, "DATABASE_URL=" + dsn, "HOME=" + a.Home, "TERM=xterm-256color", "PS1=pod$ ", "APP_ENV=" + a.NS}})
+			Env: append([]string{"PATH=" + path, "DATABASE_URL=" + dsn, "HOME=" + a.Home, "TERM=xterm-256color", "PS1=pod$ ", "APP_ENV=" + a.NS}, envList(fromEnv)...)})
 	}
 	sb.SetPortForwardRule(t, sandbox.PortForwardRule{Namespace: a.NS, PodPrefix: "postgres", Port: 5432, Target: "127.0.0.1:" + u.Port()})
 	for _, comp := range comps {
@@ -267,4 +288,14 @@ func (a *App) ProxyAPI(t testing.TB) *Relay {
 	cfg.Host = "https://" + r.Addr
 	a.Kubeconfig = a.SB.WriteKubeconfig(t, cfg, a.NS)
 	return r
+}
+
+// envList renders a Secret's data as KEY=VALUE, sorted.
+func envList(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
 }
