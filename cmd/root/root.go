@@ -22,6 +22,7 @@ import (
 	logsCmd "github.com/ctlops/ctl/cmd/logs"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
+	runCmd "github.com/ctlops/ctl/cmd/run"
 	sessionsCmd "github.com/ctlops/ctl/cmd/sessions"
 	shellCmd "github.com/ctlops/ctl/cmd/shell"
 	statusCmd "github.com/ctlops/ctl/cmd/status"
@@ -48,6 +49,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		execCmd.NewCmdExec(f, nil),
 		manageCmd.NewCmdManage(f, nil),
 		logsCmd.NewCmdLogs(f, nil),
+		runCmd.NewCmdRun(f, nil),
 	} {
 		c.GroupID = GroupSessions
 		cmd.AddCommand(c)

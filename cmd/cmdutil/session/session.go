@@ -65,6 +65,12 @@ type Run struct {
 	// Artifact, when fn fills it, is recorded in the trail (a dump's
 	// file, size and sha256).
 	Artifact *shells.Artifact
+	// Workload, when fn fills it, is recorded in the trail (the Job and
+	// image of a run, a restart's outcome).
+	Workload *shells.Workload
+	// Action, when set, replaces the guard's description of the verb
+	// (what it will do: "create a Job running …").
+	Action string
 	// NoGuard: the verb ran the production guard itself (ctl db restore
 	// asks for --yes and the typed confirmation).
 	NoGuard bool
@@ -104,7 +110,11 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	sess := shells.Begin(rec, time.Now)
 	var err error
 	if !s.NoGuard {
-		err = shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, s.Verb, s.Yes))
+		shown := s.Verb
+		if s.Action != "" {
+			shown = s.Action
+		}
+		err = shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, shown, s.Yes))
 	}
 	started := err == nil
 	if started {
@@ -122,6 +132,9 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	}
 	if s.Artifact != nil && s.Artifact.Path != "" {
 		sess.SetArtifact(*s.Artifact)
+	}
+	if s.Workload != nil {
+		sess.SetWorkload(*s.Workload)
 	}
 	code := cmdutil.ExitCode(err, !s.OwnCodes)
 	final, terr := sess.Finish(shells.TrailPath(s.F.Getenv), code, err)

@@ -127,6 +127,7 @@ type runtime struct {
 }
 
 type podRun struct {
+	dir    string // its containers' logs
 	cancel context.CancelFunc
 	done   chan struct{}
 	keys   []string
@@ -228,7 +229,7 @@ func (rt *runtime) sync(ctx context.Context, o any) {
 		return
 	}
 	pctx, cancel := context.WithCancel(ctx)
-	pr := &podRun{cancel: cancel, done: make(chan struct{})}
+	pr := &podRun{cancel: cancel, done: make(chan struct{}), dir: rt.podDir(p)}
 	rt.pods[p.UID] = pr
 	all := append(append([]corev1.Container{}, p.Spec.InitContainers...), p.Spec.Containers...)
 	for _, c := range all {
@@ -255,6 +256,8 @@ func (rt *runtime) stop(uid types.UID) {
 	}
 	pr.cancel()
 	<-pr.done
+	// A finished pod's logs stay until it is deleted, as the kubelet's.
+	os.RemoveAll(pr.dir) //nolint:errcheck,gosec // best effort, like the kubelet's GC
 	// The kubelet removes a deleted pod's logs; containerLogs then says
 	// the pod is gone.
 	time.AfterFunc(2*time.Second, func() {
@@ -278,13 +281,16 @@ func (rt *runtime) stopAll() {
 	}
 }
 
+func (rt *runtime) podDir(p *corev1.Pod) string {
+	return filepath.Join(rt.logDir, p.Namespace+"_"+p.Name+"_"+string(p.UID))
+}
+
 func (rt *runtime) runPod(ctx context.Context, p *corev1.Pod) {
-	dir := filepath.Join(rt.logDir, p.Namespace+"_"+p.Name+"_"+string(p.UID))
+	dir := rt.podDir(p)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		log.Printf("pod %s/%s: %v", p.Namespace, p.Name, err)
 		return
 	}
-	defer os.RemoveAll(dir) //nolint:errcheck // best effort, like the kubelet's GC
 	for _, c := range p.Spec.InitContainers {
 		if !rt.runContainer(ctx, p, c, dir, true) {
 			return

@@ -1,0 +1,68 @@
+package targets
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// RunRequest is one one-off command (`ctl run`, `ctl migrate`): on
+// Kubernetes a Job built from the component's Deployment, elsewhere a
+// process like `ctl exec`'s.
+type RunRequest struct {
+	Argv []string
+	// TTY attaches a terminal (stdin and stdout are one).
+	TTY bool
+	// Stdin is streamed to the command when set (nil: none).
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Detach starts the command and returns its name at once.
+	Detach bool
+	// Deadline bounds the run (Kubernetes: activeDeadlineSeconds).
+	Deadline time.Duration
+	// User and Session label what ctl starts (who, which invocation).
+	User, Session string
+	// Started is called once the run has a name (before it runs).
+	Started func(RunInfo)
+}
+
+// RunInfo says what a run is: its name (Job name, unit, pid), the image
+// it runs (pinned to a digest when known) and where.
+type RunInfo struct {
+	Name  string `json:"name"`
+	Image string `json:"image,omitempty"`
+	Pod   string `json:"pod,omitempty"`
+	Host  string `json:"host,omitempty"`
+	// Log is where a detached run's output goes (ssh: its log file).
+	Log string `json:"log,omitempty"`
+}
+
+// RunResult is how a run ended (or, detached, that it started).
+type RunResult struct {
+	RunInfo
+	ExitCode int
+	// Reason is the end when it was not the command's own exit
+	// (DeadlineExceeded, deleted...).
+	Reason string
+}
+
+// RunSummary is one run in `ctl run --list`.
+type RunSummary struct {
+	Name    string    `json:"name"`
+	User    string    `json:"user"`
+	Command string    `json:"command"`
+	Status  string    `json:"status"`
+	Started time.Time `json:"started"`
+}
+
+// Runner is implemented by targets that start one-off commands apart from
+// the serving processes (Kubernetes Jobs, ssh detached units).
+type Runner interface {
+	RunJob(ctx context.Context, r RunRequest) (RunResult, error)
+	// ListRuns lists the runs ctl started that still exist.
+	ListRuns(ctx context.Context) ([]RunSummary, error)
+	// AttachRun follows a detached run to its end (its exit code).
+	AttachRun(ctx context.Context, name string, r RunRequest) (RunResult, error)
+	// KillRun stops and deletes a run.
+	KillRun(ctx context.Context, name string) error
+}
