@@ -22,6 +22,7 @@ import (
 	logsCmd "github.com/ctlops/ctl/cmd/logs"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
+	restartCmd "github.com/ctlops/ctl/cmd/restart"
 	runCmd "github.com/ctlops/ctl/cmd/run"
 	sessionsCmd "github.com/ctlops/ctl/cmd/sessions"
 	shellCmd "github.com/ctlops/ctl/cmd/shell"
@@ -50,6 +51,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		manageCmd.NewCmdManage(f, nil),
 		logsCmd.NewCmdLogs(f, nil),
 		runCmd.NewCmdRun(f, nil),
+		restartCmd.NewCmdRestart(f, nil),
 	} {
 		c.GroupID = GroupSessions
 		cmd.AddCommand(c)

@@ -159,6 +159,12 @@ func buildSchema() []*field {
 			func(e *Environment, v any) { e.Logs.Files = v.([]string) }, func(e *Environment) any { return e.Logs.Files }),
 		mk("logs.docker", kList, onlySSH, "containers whose logs `ctl logs` follows on every host (docker logs)",
 			func(e *Environment, v any) { e.Logs.Docker = v.([]string) }, func(e *Environment) any { return e.Logs.Docker }),
+		sfield("restart.unit", onlySSH, "systemd unit `ctl restart` restarts on each host, one host (or --parallel N) at a time",
+			func(e *Environment) *string { return &e.RestartUnit }),
+		sfield("health", onlySSH, "health check `ctl restart` waits for on each host before the next: an http(s) URL fetched on the host, or a shell command",
+			func(e *Environment) *string { return &e.Health }),
+		sfield("migrations.job", onlyKube, "the chart's migration Job: `ctl migrate` re-runs it (deleted and re-created from its spec) instead of its own Job",
+			func(e *Environment) *string { return &e.MigrationsJob }),
 		sfield("revision_command", onlySSH, "shell command printing the deployed revision for `ctl status`, run in dir as sudo_user (default: git describe, else the REVISION file)",
 			func(e *Environment) *string { return &e.RevisionCommand }),
 	}

@@ -1,0 +1,111 @@
+package restart_test
+
+// `ctl restart` against the Kubernetes sandbox: the real Deployment and
+// ReplicaSet controllers roll the pods; fakekubelet runs their
+// "containers" and reports a crash loop as the kubelet does.
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ctlops/ctl/internal/sandbox"
+	"github.com/ctlops/ctl/internal/sandbox/sandboxtest"
+	"github.com/ctlops/ctl/internal/testenv"
+)
+
+type trailRec struct {
+	Verb     string `json:"verb"`
+	ExitCode int    `json:"exitCode"`
+	Detail   string `json:"detail"`
+	Error    string `json:"error"`
+}
+
+func webPods(t *testing.T, a *sandboxtest.App) []corev1.Pod {
+	t.Helper()
+	l, err := a.SB.Client.CoreV1().Pods(a.NS).List(context.Background(), metav1.ListOptions{LabelSelector: "app.kubernetes.io/component=web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []corev1.Pod
+	for _, p := range l.Items {
+		if p.DeletionTimestamp == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func TestRestartSandboxHealthy(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 2, Logs: true, LogInterval: "1"})
+	before := map[string]bool{}
+	for _, p := range webPods(t, a) {
+		before[p.Name] = true
+	}
+	r := a.Run(t, "", "restart", "qa", "web")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "deployment/web") || !strings.Contains(r.Stderr, "2/2 ready") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	pods := webPods(t, a)
+	if len(pods) != 2 {
+		t.Fatalf("%d web pods after the restart, want 2", len(pods))
+	}
+	for _, p := range pods {
+		if before[p.Name] || p.Annotations["kubectl.kubernetes.io/restartedAt"] == "" {
+			t.Errorf("pod %s is not a restarted one (annotations %v)", p.Name, p.Annotations)
+		}
+	}
+	recs := testenv.ReadTrail[trailRec](t, a.Home)
+	if last := recs[len(recs)-1]; last.Verb != "restart" || last.ExitCode != 0 || !strings.Contains(last.Detail, "deployment/web 2/2") {
+		t.Fatalf("trail: %+v", last)
+	}
+}
+
+func TestRestartSandboxCrashLoop(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 2, Logs: true, LogInterval: "1"})
+	// The running pods keep their command; the new ones crash.
+	a.SB.SetContainerRule(t, sandbox.ContainerRule{Namespace: a.NS, PodPrefix: "web-", Container: "web",
+		Command: []string{"/bin/sh", "-c", "echo 'django.core.exceptions.ImproperlyConfigured: boom' >&2; exit 3"}})
+	// A deadline far away: the failure must come from the crash loop.
+	r := a.Run(t, "", "restart", "qa", "web", "--timeout", "10m", "--json")
+	if r.Code != 1 {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	var doc struct {
+		OK      bool `json:"ok"`
+		Failure struct {
+			Reason   string `json:"reason"`
+			Message  string `json:"message"`
+			Evidence []struct {
+				Name string   `json:"Name"`
+				Logs []string `json:"Logs"`
+			} `json:"evidence"`
+		} `json:"failure"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil {
+		t.Fatalf("--json: %v\n%s", err, r.Stdout)
+	}
+	if doc.OK || doc.Failure.Reason != "CrashLoopBackOff" || !strings.Contains(doc.Failure.Message, "last exit 3") {
+		t.Fatalf("failure: %+v\nstderr:\n%s", doc.Failure, r.Stderr)
+	}
+	if !strings.Contains(r.Stderr, "ImproperlyConfigured: boom") || !strings.Contains(r.Stderr, "CrashLoopBackOff") {
+		t.Fatalf("stderr does not show the new pod's last log lines:\n%s", r.Stderr)
+	}
+	// What the kubelet reports: the new pod waits in CrashLoopBackOff
+	// with its restarts counted and the last exit.
+	found := false
+	for _, p := range webPods(t, a) {
+		for _, cs := range p.Status.ContainerStatuses {
+			if w := cs.State.Waiting; w != nil && w.Reason == "CrashLoopBackOff" && cs.LastTerminationState.Terminated != nil && cs.LastTerminationState.Terminated.ExitCode == 3 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("no new pod reports CrashLoopBackOff with exit 3")
+	}
+}
