@@ -2,6 +2,7 @@ package targets
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 )
@@ -24,6 +25,9 @@ type RunRequest struct {
 	User, Session string
 	// Started is called once the run has a name (before it runs).
 	Started func(RunInfo)
+	// Verb names the run (Kubernetes: the Job is <deployment>-<verb>-xxxxx
+	// and labelled with it); "run" when empty.
+	Verb string
 }
 
 // RunInfo says what a run is: its name (Job name, unit, pid), the image
@@ -65,4 +69,33 @@ type Runner interface {
 	AttachRun(ctx context.Context, name string, r RunRequest) (RunResult, error)
 	// KillRun stops and deletes a run.
 	KillRun(ctx context.Context, name string) error
+}
+
+// LockHeldError: another ctl holds the lock (a concurrent migrate).
+type LockHeldError struct {
+	Name, Holder string
+	Since        time.Time
+}
+
+func (e *LockHeldError) Error() string {
+	return fmt.Sprintf("another run holds the lock %s: %s, since %s", e.Name, e.Holder, e.Since.UTC().Format(time.RFC3339))
+}
+
+// Hint says how to go on.
+func (e *LockHeldError) Hint() string {
+	return "wait for it to finish (its lock expires a minute after its ctl stops renewing it)"
+}
+
+// Locker is implemented by targets that can hold a lock visible to every
+// ctl working on the environment (Kubernetes: a Lease).
+type Locker interface {
+	// Lock takes the lock name for holder, renewing it until release is
+	// called; a lock held by someone else is a *LockHeldError.
+	Lock(ctx context.Context, name, holder string) (release func(), err error)
+}
+
+// JobRerunner is implemented by targets that can re-run an existing Job
+// (the chart's migration Job).
+type JobRerunner interface {
+	RerunJob(ctx context.Context, name string, r RunRequest) (RunResult, error)
 }

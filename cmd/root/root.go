@@ -21,6 +21,7 @@ import (
 	initCmd "github.com/ctlops/ctl/cmd/init"
 	logsCmd "github.com/ctlops/ctl/cmd/logs"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
+	migrateCmd "github.com/ctlops/ctl/cmd/migrate"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
 	restartCmd "github.com/ctlops/ctl/cmd/restart"
 	runCmd "github.com/ctlops/ctl/cmd/run"
@@ -52,6 +53,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		logsCmd.NewCmdLogs(f, nil),
 		runCmd.NewCmdRun(f, nil),
 		restartCmd.NewCmdRestart(f, nil),
+		migrateCmd.NewCmdMigrate(f, nil),
 	} {
 		c.GroupID = GroupSessions
 		cmd.AddCommand(c)

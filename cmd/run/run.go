@@ -4,13 +4,10 @@ package run
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"strings"
 	"time"
 
@@ -110,21 +107,6 @@ host).`,
 	return cmd
 }
 
-// CurrentUser is who runs ctl, for labels and the trail.
-func CurrentUser() string {
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return os.Getenv("USER")
-}
-
-// NewSessionID names one invocation (labels on what it starts).
-func NewSessionID() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // Run runs the command.
 func Run(ctx context.Context, opts *Options) error {
 	t, err := opts.Resolve(ctx)
@@ -168,7 +150,7 @@ func runJob(ctx context.Context, opts *Options, t targets.Target, runner targets
 	tty := io.IsStdinTTY() && io.IsStdoutTTY() && !opts.Exporter.Enabled()
 	req := targets.RunRequest{
 		Argv: opts.Args, TTY: tty, Stdout: io.Out, Stderr: io.ErrOut, Detach: opts.Detach,
-		Deadline: opts.Deadline, User: CurrentUser(), Session: NewSessionID(),
+		Deadline: opts.Deadline, User: session.CurrentUser(), Session: session.NewID(),
 	}
 	if tty {
 		req.Stdin = io.In

@@ -122,7 +122,7 @@ func (t *Target) PrepareRun(ctx context.Context, r targets.RunRequest, verb stri
 
 // RunJob implements targets.Runner.
 func (t *Target) RunJob(ctx context.Context, r targets.RunRequest) (targets.RunResult, error) {
-	job, err := t.PrepareRun(ctx, r, "run")
+	job, err := t.PrepareRun(ctx, r, orDefault(r.Verb, "run"))
 	if err != nil {
 		return targets.RunResult{}, err
 	}

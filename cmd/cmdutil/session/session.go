@@ -4,6 +4,8 @@ package session
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -148,6 +150,17 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 		})
 	}
 	return err
+}
+
+// CurrentUser is who runs ctl, for the trail and the labels of what a
+// verb starts.
+func CurrentUser() string { return currentUser() }
+
+// NewID names one invocation (the session label of what it starts).
+func NewID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func currentUser() string {
