@@ -24,8 +24,9 @@ type MigrationStep struct {
 //	    Raw Python operation -> IRREVERSIBLE
 //
 // or "No planned migration operations.". Lines before the header
-// (warnings) are ignored.
-func ParseMigratePlan(out string) []MigrationStep {
+// (warnings) are ignored; ok is false when the header is missing (not
+// a plan).
+func ParseMigratePlan(out string) ([]MigrationStep, bool) {
 	var steps []MigrationStep
 	in := false
 	for _, line := range strings.Split(out, "\n") {
@@ -54,5 +55,5 @@ func ParseMigratePlan(out string) []MigrationStep {
 			s.Raw = true
 		}
 	}
-	return steps
+	return steps, in
 }

@@ -14,8 +14,8 @@ inventory.0002_seed_widgets
 Undo shop.0003_backfill
     Raw Python operation -> IRREVERSIBLE
 `
-	steps := ParseMigratePlan(out)
-	if len(steps) != 3 {
+	steps, ok := ParseMigratePlan(out)
+	if !ok || len(steps) != 3 {
 		t.Fatalf("%d steps: %+v", len(steps), steps)
 	}
 	if steps[0].Migration != "inventory.0001_initial" || steps[0].Operations[0] != "Create model Widget" || steps[0].Raw || steps[0].Irreversible {
@@ -27,7 +27,10 @@ Undo shop.0003_backfill
 	if steps[2].Migration != "Undo shop.0003_backfill" || !steps[2].Irreversible {
 		t.Errorf("step 2: %+v", steps[2])
 	}
-	if got := ParseMigratePlan("Planned operations:\n  No planned migration operations.\n"); len(got) != 0 {
+	if got, ok := ParseMigratePlan("Planned operations:\n  No planned migration operations.\n"); !ok || len(got) != 0 {
 		t.Errorf("nothing planned: %+v", got)
+	}
+	if _, ok := ParseMigratePlan(""); ok {
+		t.Error("no output is a plan")
 	}
 }

@@ -83,6 +83,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if t.Env().MigrationsJob != "" && len(opts.Args) > 0 {
+		return cmdutil.UsageErrorf("environment %q re-runs its migration Job %s (migrations.job): ctl migrate takes no migrate arguments there", t.Env().Name, t.Env().MigrationsJob)
+	}
 	io := opts.IO
 	cs := io.ColorScheme()
 	start := opts.Now()
@@ -124,9 +127,14 @@ func Run(ctx context.Context, opts *Options) error {
 	if planCode != 0 {
 		io.ErrOut.Write(planOut.Bytes()) //nolint:errcheck,gosec
 		io.ErrOut.Write(planErr.Bytes()) //nolint:errcheck,gosec
-		return fmt.Errorf("manage.py migrate --plan exited %d: nothing was applied", planCode)
+		fmt.Fprintf(io.ErrOut, "manage.py migrate --plan exited %d: nothing was applied\n", planCode)
+		return session.CodeError(planCode)
 	}
-	steps := shells.ParseMigratePlan(planOut.String())
+	steps, ok := shells.ParseMigratePlan(planOut.String())
+	if !ok {
+		io.ErrOut.Write(planOut.Bytes()) //nolint:errcheck,gosec
+		return fmt.Errorf("manage.py migrate --plan printed no plan: nothing was applied")
+	}
 	irreversible := 0
 	for _, s := range steps {
 		if s.Irreversible {

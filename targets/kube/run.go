@@ -469,8 +469,21 @@ func (t *Target) follow(ctx context.Context, name string, r targets.RunRequest) 
 	defer stop()
 	st := &jobState{changed: make(chan struct{})}
 	t.watchJob(wctx, name, st)
+	// Started: the pod ended, or its container runs (a runtime's
+	// container ID in its status; the phase alone may run ahead of it).
 	_, pod, err := waitFor(ctx, name, st, func(_ *batchv1.Job, p *corev1.Pod) bool {
-		return p != nil && (p.Status.Phase == corev1.PodRunning || podTerminal(p))
+		if p == nil {
+			return false
+		}
+		if podTerminal(p) {
+			return true
+		}
+		for _, cs := range p.Status.ContainerStatuses {
+			if cs.ContainerID != "" && (cs.State.Running != nil || cs.State.Terminated != nil) {
+				return true
+			}
+		}
+		return false
 	})
 	if err != nil {
 		return res, err
