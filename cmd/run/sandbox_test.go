@@ -166,10 +166,10 @@ func TestRunSandboxTTY(t *testing.T) {
 	// waits for a line either way.
 	m.WaitFor("the Job's pod attached", func(s string) bool { return strings.Contains(s, "Job web-run-") })
 	m.Type("ada\n")
-	s := m.WaitForText("hi ada from /dev/pts/")
-	if !strings.Contains(s, "30 100") {
-		t.Errorf("the command's terminal is not 30x100:\n%s", s)
-	}
+	// The window's size reached the command's terminal through the attach.
+	m.WaitFor("the command's answer and its terminal's size (30 rows, 100 columns)", func(s string) bool {
+		return strings.Contains(s, "hi ada from /dev/pts/") && strings.Contains(s, "\n30 100")
+	})
 	if code := m.ExitCode(); code != 7 {
 		t.Fatalf("exit %d, want 7:\n%s", code, m.Screen())
 	}
