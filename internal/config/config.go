@@ -154,7 +154,10 @@ type Environment struct {
 	// (ssh); Health the check a host must pass after it: an http(s) URL
 	// (fetched on the host, 2xx/3xx) or a shell command (exit 0).
 	RestartUnit string
-	Health      string
+	// RestartCommand replaces `systemctl restart RestartUnit` (supervisor,
+	// docker compose...).
+	RestartCommand string
+	Health         string
 	// MigrationsJob is the chart's migration Job, which `ctl migrate`
 	// re-runs instead of starting its own (kubernetes).
 	MigrationsJob string

@@ -161,6 +161,8 @@ func buildSchema() []*field {
 			func(e *Environment, v any) { e.Logs.Docker = v.([]string) }, func(e *Environment) any { return e.Logs.Docker }),
 		sfield("restart.unit", onlySSH, "systemd unit `ctl restart` restarts on each host, one host (or --parallel N) at a time",
 			func(e *Environment) *string { return &e.RestartUnit }),
+		sfield("restart.command", onlySSH, "shell command `ctl restart` runs on each host instead of systemctl restart (supervisorctl, docker compose...)",
+			func(e *Environment) *string { return &e.RestartCommand }),
 		sfield("health", onlySSH, "health check `ctl restart` waits for on each host before the next: an http(s) URL fetched on the host, or a shell command",
 			func(e *Environment) *string { return &e.Health }),
 		sfield("migrations.job", onlyKube, "the chart's migration Job: `ctl migrate` re-runs it (deleted and re-created from its spec) instead of its own Job",
