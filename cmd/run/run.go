@@ -59,8 +59,11 @@ deleted, unless --detach: then ctl prints the Job's name and leaves it
 running; --list shows the runs, --attach NAME follows one to its end,
 --kill NAME deletes it, and 'ctl logs ENV run/NAME' reads its log.
 
-On ssh and local environments the command runs like 'ctl exec' (one
-host).`,
+On ssh the command runs on one host in the app's environment, like 'ctl
+exec'; --detach starts it in a transient systemd user unit (systemd-run)
+when the host has one, else under nohup, with its output in
+~/.ctl-runs/NAME.log on the host. Local environments run it like 'ctl
+exec'.`,
 		Example: `  $ ctl run qa -- python manage.py clearsessions
   $ ctl run prod --deadline 3h --detach -- python manage.py rebuild_index
   $ ctl run --list prod
@@ -169,7 +172,7 @@ func runJob(ctx context.Context, opts *Options, t targets.Target, runner targets
 	cs := io.ColorScheme()
 	req.Started = func(ri targets.RunInfo) {
 		w.Job, w.Image = ri.Name, ri.Image
-		if io.IsStderrTTY() && !opts.Detach {
+		if io.IsStderrTTY() && !opts.Detach && ri.Name != "" {
 			fmt.Fprintf(io.ErrOut, "%s %s: Job %s (%s)\n", cs.SuccessIcon(), cs.Bold(t.Env().Name), ri.Name, ri.Image)
 		}
 	}
@@ -202,7 +205,10 @@ func runJob(ctx context.Context, opts *Options, t targets.Target, runner targets
 			return writeJSON(opts, t, res, start, true)
 		}
 		fmt.Fprintln(io.Out, res.Name)
-		if io.IsStderrTTY() {
+		if io.IsStderrTTY() && res.Host != "" {
+			fmt.Fprintf(io.ErrOut, "%s started %s on %s (%s, output in %s); follow it: ctl run %s --attach %s\n",
+				cs.SuccessIcon(), res.Name, res.Host, res.Reason, res.Log, t.Env().Name, res.Name)
+		} else if io.IsStderrTTY() {
 			fmt.Fprintf(io.ErrOut, "%s started %s (%s); follow it: ctl run %s --attach %s, or ctl logs %s run/%s\n",
 				cs.SuccessIcon(), res.Name, res.Image, t.Env().Name, res.Name, t.Env().Name, res.Name)
 		}
