@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test lint deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh bench-db bench-logs fuzz docs completions snapshot release-check clean
+.PHONY: all build demo test lint deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh bench-db bench-logs bench-run fuzz docs completions snapshot release-check clean
 
 all: build
 
@@ -82,6 +82,9 @@ bench-status: build ## ctl status at 1,000 environments × 3 Deployments × 2 po
 
 bench-logs: build ## ctl logs -f vs stern (scripts/tools.sh stern) on the sandbox: throughput of 20 fast pods, first line after Ready, RSS at 50 pods
 	$(GO) run ./scripts/bench-logs -ctl bin/ctl -stern "$$(scripts/tools.sh stern)"
+
+bench-run: build ## ctl run vs kubectl run --rm -i (median of 10) and crash-loop detection of ctl restart vs kubectl rollout status, on the sandbox
+	$(GO) run ./scripts/bench-run -ctl bin/ctl -kubectl /usr/bin/kubectl
 
 bench-ssh: ## ctl exec --all on 4 real sshd hosts (loopback) vs 4 serial --host runs, with and without ControlMaster
 	$(GO) test -run '^$$' -bench BenchmarkSSHExec -benchtime 3x -count 1 ./targets/ssh/

@@ -395,8 +395,9 @@ type plan struct {
 	env  []string
 }
 
-// plan decides what a container runs. A Job's pod whose container names
-// its command (ctl run, a migration Job) runs that command in the exec
+// plan decides what a container runs. A Job's pod (or any pod with
+// restartPolicy Never/OnFailure) whose container names its command (ctl
+// run, a migration Job, kubectl run) runs that command in the exec
 // rule's directory and environment, as an exec in the app's pods would;
 // otherwise a container rule says; a Job's pod that neither covers
 // completes at once, as KWOK's pod-complete stage made it. false: nothing
@@ -408,7 +409,10 @@ func (rt *runtime) plan(p *corev1.Pod, spec corev1.Container) (plan, bool) {
 		return plan{}, false
 	}
 	job := ownedByJob(p)
-	if argv := append(append([]string{}, spec.Command...), spec.Args...); job && len(argv) > 0 {
+	// A pod that runs to completion (a Job's, `kubectl run
+	// --restart=Never`'s) and names its command runs that command.
+	oneOff := job || (p.Spec.RestartPolicy != "" && p.Spec.RestartPolicy != corev1.RestartPolicyAlways)
+	if argv := append(append([]string{}, spec.Command...), spec.Args...); oneOff && len(argv) > 0 {
 		if r, ok := rs.FindExec(p.Namespace, p.Name, spec.Name); ok {
 			// The container's own literal variables, then the rule's (which
 			// say how this host reaches what the cluster names).
