@@ -157,7 +157,7 @@ func (t *Target) StartJob(ctx context.Context, job *batchv1.Job, r targets.RunRe
 		}
 	}()
 	out, err := t.follow(ctx, job.Name, r)
-	out.RunInfo.Image = res.Image
+	out.Image = res.Image
 	return out, err
 }
 
