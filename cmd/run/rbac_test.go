@@ -1,0 +1,59 @@
+package run_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ctlops/ctl/internal/sandbox/sandboxtest"
+)
+
+// A user who may read the app but not start Jobs, patch Deployments or
+// hold Leases: each verb says which permission is missing.
+func TestRBACNamesTheMissingPermission(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{})
+	ctx := context.Background()
+	c := a.SB.Client
+	if _, err := c.CoreV1().ServiceAccounts(a.NS).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "reader"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RbacV1().Roles(a.NS).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "reader"},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
+			{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
+		}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RbacV1().RoleBindings(a.NS).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "reader"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "reader"},
+		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "reader", Namespace: a.NS}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a.Kubeconfig = a.SB.WriteKubeconfig(t, a.SB.ServiceAccountConfig(t, a.NS, "reader"), a.NS)
+	for _, tc := range []struct {
+		args []string
+		want string
+		code int
+	}{
+		{[]string{"run", "qa", "--", "true"}, "may not create jobs.batch", 255},
+		{[]string{"restart", "qa", "web"}, "may not patch deployments.apps", 1},
+		{[]string{"migrate", "qa"}, "may not create leases.coordination.k8s.io", 255},
+	} {
+		var r sandboxtest.Result
+		for i := 0; i < 50; i++ { // RBAC changes reach the authorizer's cache within a moment
+			r = a.Run(t, "", tc.args...)
+			if strings.Contains(r.Stderr, "may not") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if r.Code != tc.code || !strings.Contains(r.Stderr, tc.want+` in namespace "`+a.NS+`"`) {
+			t.Errorf("ctl %s: exit %d, want %d and %q:\n%s", strings.Join(tc.args, " "), r.Code, tc.code, tc.want, r.Stderr)
+		}
+	}
+}
