@@ -12,6 +12,9 @@ import (
 // process like `ctl exec`'s.
 type RunRequest struct {
 	Argv []string
+	// Display is Argv as ctl shows and records it, secrets redacted (the
+	// Job's command annotation); Argv joined when empty.
+	Display string
 	// TTY attaches a terminal (stdin and stdout are one).
 	TTY bool
 	// Stdin is streamed to the command when set (nil: none).

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -112,7 +113,7 @@ func Run(ctx context.Context, opts *Options) error {
 	var planOut, planErr bytes.Buffer
 	var planCode int
 	if isRunner {
-		res, err := runner.RunJob(ctx, targets.RunRequest{Argv: planArgv, Stdout: &planOut, Stderr: &planErr,
+		res, err := runner.RunJob(ctx, targets.RunRequest{Argv: planArgv, Display: strings.Join(shells.RedactArgs(planArgv), " "), Stdout: &planOut, Stderr: &planErr,
 			Deadline: 10 * time.Minute, User: user, Session: sessionID, Verb: "migrate-plan"})
 		if err != nil {
 			return fmt.Errorf("migrate --plan: %w", err)
@@ -161,7 +162,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.Exporter.Enabled() {
 		stdout = io.ErrOut
 	}
-	req := targets.RunRequest{Argv: argv, Stdout: stdout, Stderr: io.ErrOut, Deadline: opts.Deadline, User: user, Session: sessionID, Verb: "migrate",
+	req := targets.RunRequest{Argv: argv, Display: strings.Join(shells.RedactArgs(argv), " "), Stdout: stdout, Stderr: io.ErrOut, Deadline: opts.Deadline, User: user, Session: sessionID, Verb: "migrate",
 		Started: func(ri targets.RunInfo) {
 			w.Job, w.Image = ri.Name, ri.Image
 			if io.IsStderrTTY() {

@@ -140,7 +140,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if !ok {
 		if opts.Detach || opts.Attach != "" {
-			return exitcode.Invalidf("ctl run --detach/--attach: not available on %s environments yet (%q)", t.Env().Target, t.Env().Name)
+			return exitcode.Invalidf("ctl run --detach/--attach: not available on %s environments (%q): run it without, like ctl exec", t.Env().Target, t.Env().Name)
 		}
 		run := session.Run{IO: opts.IO, F: opts.F, Target: t, Verb: "run", Command: opts.Args, Yes: opts.Yes}
 		return run.Guarded(ctx, func() error { return session.RunInTarget(ctx, opts.IO, t, opts.Args) })
@@ -152,7 +152,7 @@ func runJob(ctx context.Context, opts *Options, t targets.Target, runner targets
 	io := opts.IO
 	tty := io.IsStdinTTY() && io.IsStdoutTTY() && !opts.Exporter.Enabled()
 	req := targets.RunRequest{
-		Argv: opts.Args, TTY: tty, Stdout: io.Out, Stderr: io.ErrOut, Detach: opts.Detach,
+		Argv: opts.Args, Display: strings.Join(shells.RedactArgs(opts.Args), " "), TTY: tty, Stdout: io.Out, Stderr: io.ErrOut, Detach: opts.Detach,
 		Deadline: opts.Deadline, User: session.CurrentUser(), Session: session.NewID(),
 	}
 	if tty {

@@ -99,6 +99,27 @@ func TestRunSandbox(t *testing.T) {
 		}
 	})
 
+	t.Run("a password in the command stays out of the Job and the trail", func(t *testing.T) {
+		const pw = "hunter2-" + "not-in-the-trail"
+		r := a.Run(t, "", "run", "qa", "--detach", "--", "sh", "-c", "sleep 30", "x", "--password="+pw)
+		name := strings.TrimSpace(r.Stdout)
+		if r.Code != 0 {
+			t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
+		}
+		j, err := a.SB.Client.BatchV1().Jobs(a.NS).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ann := j.Annotations["ctlops.dev/command"]; strings.Contains(ann, pw) || !strings.Contains(ann, "--password=***") {
+			t.Errorf("command annotation %q", ann)
+		}
+		if k := a.Run(t, "", "run", "qa", "--kill", name); k.Code != 0 {
+			t.Fatalf("--kill: %s", k.Stderr)
+		}
+		testenv.AssertSecretNotInFiles(t, pw, []string{a.Home, a.Dir})
+		waitNoRunLeft(t, a, "after --kill")
+	})
+
 	t.Run("deadline exceeded", func(t *testing.T) {
 		r := a.Run(t, "", "run", "qa", "--deadline", "2s", "--", "sleep", "60")
 		if r.Code != 255 || !strings.Contains(r.Stderr, "deadline") {
@@ -144,6 +165,18 @@ func TestRunSandbox(t *testing.T) {
 		at := a.Run(t, "", "run", "qa", "--attach", name)
 		if at.Code != 3 || !strings.Contains(at.Stdout, "detached-line") {
 			t.Fatalf("--attach: exit %d\n%s\n%s", at.Code, at.Stdout, at.Stderr)
+		}
+		// What the kubelet reported: the pod failed, its container exited 3.
+		pods, err := a.SB.Client.CoreV1().Pods(a.NS).List(context.Background(), metav1.ListOptions{LabelSelector: "batch.kubernetes.io/job-name=" + name})
+		if err != nil || len(pods.Items) != 1 {
+			t.Fatalf("the run's pod: %v (%d pods)", err, len(pods.Items))
+		}
+		p := pods.Items[0]
+		if p.Status.Phase != corev1.PodFailed || len(p.Status.ContainerStatuses) != 1 {
+			t.Fatalf("pod phase %s, statuses %+v", p.Status.Phase, p.Status.ContainerStatuses)
+		}
+		if term := p.Status.ContainerStatuses[0].State.Terminated; term == nil || term.ExitCode != 3 || term.Reason != "Error" || term.ContainerID == "" {
+			t.Fatalf("container state %+v", p.Status.ContainerStatuses[0].State)
 		}
 		lg := a.Run(t, "", "logs", "qa", "run/"+name, "--no-follow")
 		if lg.Code != 0 || !strings.Contains(lg.Stdout, "detached-line") {

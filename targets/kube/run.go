@@ -114,7 +114,7 @@ func (t *Target) PrepareRun(ctx context.Context, r targets.RunRequest, verb stri
 	comp, _ := t.component()
 	job := BuildRunJob(dep, pod, RunJobSpec{
 		Name: jobName(base, verb), Namespace: t.namespace, Container: container, Component: comp,
-		Argv: r.Argv, Command: strings.Join(r.Argv, " "), Stdin: r.Stdin != nil && !r.TTY, TTY: r.TTY,
+		Argv: r.Argv, Command: orDefault(r.Display, strings.Join(r.Argv, " ")), Stdin: r.Stdin != nil && !r.TTY, TTY: r.TTY,
 		Deadline: r.Deadline, Verb: verb, User: r.User, Session: r.Session,
 	})
 	return job, nil

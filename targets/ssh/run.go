@@ -69,7 +69,11 @@ func (t *Target) RunJob(ctx context.Context, r targets.RunRequest) (targets.RunR
 	body := "echo $$ > " + pid + "; sh -c " + quote(inner) + " > " + log + " 2>&1 < /dev/null; echo $? > " + exit
 	var b strings.Builder
 	b.WriteString("umask 077; mkdir -p " + dir + " || exit 255\n")
-	fmt.Fprintf(&b, "printf '%%s\\n' %s > %s/%s.cmd\n", quote(strings.Join(r.Argv, " ")), dir, name)
+	display := r.Display
+	if display == "" {
+		display = strings.Join(r.Argv, " ")
+	}
+	fmt.Fprintf(&b, "printf '%%s\\n' %s > %s/%s.cmd\n", quote(display), dir, name)
 	secs := int64(r.Deadline / time.Second)
 	limit := ""
 	if secs > 0 {
