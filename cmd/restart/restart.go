@@ -64,7 +64,12 @@ Exit 0 when everything is healthy, 1 when a restart failed.`,
 		Example: `  $ ctl restart qa
   $ ctl restart prod web worker --yes
   $ ctl restart prod --parallel 2 --json`,
-		Args:              cobra.MinimumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmdutil.UsageErrorf("missing environment name (see `ctl env list`)")
+			}
+			return nil
+		},
 		ValidArgsFunction: cmdutil.CompleteEnvs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Env, opts.Components = args[0], args[1:]

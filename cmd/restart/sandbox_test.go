@@ -109,3 +109,65 @@ func TestRestartSandboxCrashLoop(t *testing.T) {
 		t.Error("no new pod reports CrashLoopBackOff with exit 3")
 	}
 }
+
+// A Deployment an operator owns (here: an ownerReference to an object
+// outside apps) is restarted pod by pod, its template left alone.
+func TestRestartSandboxOperatorOwned(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 2, Logs: true, LogInterval: "1"})
+	ctx := context.Background()
+	c := a.SB.Client
+	owner, err := c.CoreV1().ConfigMaps(a.NS).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "myapp-operator"}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, err := c.AppsV1().Deployments(a.NS).Get(ctx, "web", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	dep.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "ConfigMap", Name: owner.Name, UID: owner.UID, Controller: &yes}}
+	if _, err := c.AppsV1().Deployments(a.NS).Update(ctx, dep, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]bool{}
+	for _, p := range webPods(t, a) {
+		before[p.Name] = true
+	}
+	r := a.Run(t, "", "restart", "qa", "web")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "owned by ConfigMap/myapp-operator") || !strings.Contains(r.Stderr, "2/2 ready") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	pods := webPods(t, a)
+	if len(pods) != 2 {
+		t.Fatalf("%d web pods, want 2", len(pods))
+	}
+	for _, p := range pods {
+		if before[p.Name] {
+			t.Errorf("pod %s was not replaced", p.Name)
+		}
+	}
+	dep, err = c.AppsV1().Deployments(a.NS).Get(ctx, "web", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := dep.Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"]; ok {
+		t.Error("the operator's Deployment template was patched")
+	}
+}
+
+// On a terminal the progress line is rewritten in place and ends healthy.
+func TestRestartSandboxTTY(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 2, Logs: true, LogInterval: "1"})
+	m := testenv.StartTmux(t, a.Dir, a.Env("TERM=xterm"), 100, 20, testenv.Ctl(t), "restart", "qa")
+	if code := m.ExitCode(); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, m.Screen())
+	}
+	s := m.Screen()
+	if !strings.Contains(s, "will restart:") || !strings.Contains(s, "deployment/web: rolling restart (2 pods") ||
+		!strings.Contains(s, "2/2 ready  healthy") || !strings.Contains(s, "✓ qa restarted") {
+		t.Fatalf("screen:\n%s", s)
+	}
+	if strings.Count(s, "deployment/web ") != 1 {
+		t.Errorf("the progress line was not rewritten in place:\n%s", s)
+	}
+}
