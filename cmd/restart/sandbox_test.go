@@ -171,3 +171,23 @@ func TestRestartSandboxTTY(t *testing.T) {
 		t.Errorf("the progress line was not rewritten in place:\n%s", s)
 	}
 }
+
+// New pods that cannot be scheduled stop the restart at once, with the
+// scheduler's reason.
+func TestRestartSandboxUnschedulable(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 1, Logs: true, LogInterval: "1"})
+	ctx := context.Background()
+	dep, err := a.SB.Client.AppsV1().Deployments(a.NS).Get(ctx, "web", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No node has this label: every new pod stays Pending.
+	dep.Spec.Template.Spec.NodeSelector = map[string]string{"ctl-test/no-such-node": "true"}
+	if _, err := a.SB.Client.AppsV1().Deployments(a.NS).Update(ctx, dep, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r := a.Run(t, "", "restart", "qa", "web", "--timeout", "10m")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "restart failed: FailedScheduling") || !strings.Contains(r.Stderr, "node(s) didn't match") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+}
