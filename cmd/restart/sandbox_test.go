@@ -95,12 +95,13 @@ func TestRestartSandboxCrashLoop(t *testing.T) {
 	if !strings.Contains(r.Stderr, "ImproperlyConfigured: boom") || !strings.Contains(r.Stderr, "CrashLoopBackOff") {
 		t.Fatalf("stderr does not show the new pod's last log lines:\n%s", r.Stderr)
 	}
-	// What the kubelet reports: the new pod waits in CrashLoopBackOff
-	// with its restarts counted and the last exit.
+	// What the kubelet reports: after its second crash the new pod
+	// waits in CrashLoopBackOff, its restart counted, with the last exit.
 	found := false
 	for _, p := range webPods(t, a) {
 		for _, cs := range p.Status.ContainerStatuses {
-			if w := cs.State.Waiting; w != nil && w.Reason == "CrashLoopBackOff" && cs.LastTerminationState.Terminated != nil && cs.LastTerminationState.Terminated.ExitCode == 3 {
+			if w := cs.State.Waiting; w != nil && w.Reason == "CrashLoopBackOff" && cs.RestartCount >= 1 &&
+				cs.LastTerminationState.Terminated != nil && cs.LastTerminationState.Terminated.ExitCode == 3 {
 				found = true
 			}
 		}

@@ -458,7 +458,7 @@ func podFailure(p *corev1.Pod) (string, string) {
 }
 
 // evidence gathers the new pods' events and last log lines (the
-// previous instance's when the container restarted).
+// previous instance's when the container runs again after a crash).
 func (t *Target) evidence(ctx context.Context, pods []*corev1.Pod) []targets.Evidence {
 	sort.Slice(pods, func(i, j int) bool { return pods[i].Name < pods[j].Name })
 	if len(pods) > 3 {
@@ -479,7 +479,9 @@ func (t *Target) evidence(ctx context.Context, pods []*corev1.Pod) []targets.Evi
 		cancel()
 		for _, cs := range p.Status.ContainerStatuses {
 			tail := int64(10)
-			opts := &corev1.PodLogOptions{Container: cs.Name, TailLines: &tail, Previous: cs.RestartCount > 0 && cs.State.Running == nil}
+			// Waiting or terminated, the current log is the last run's;
+			// running again, the crash is in the previous one.
+			opts := &corev1.PodLogOptions{Container: cs.Name, TailLines: &tail, Previous: cs.RestartCount > 0 && cs.State.Running != nil}
 			actx, cancel := t.conn.APIContext(ctx)
 			rc, err := t.conn.PodLogs(actx, p.Namespace, p.Name, opts)
 			if err == nil {

@@ -362,26 +362,31 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 		}
 		c.mu.Lock()
 		c.final = !restart
-		// A container that failed waits out its back-off in
-		// CrashLoopBackOff, as the kubelet reports it; one that
-		// succeeded (restartPolicy Always) is restarted at once.
-		c.backoff = restart && code != 0
+		// As the kubelet: a container that failed for the first time is
+		// restarted at once (its status says Terminated until then);
+		// from the second failure on it waits out a growing back-off in
+		// CrashLoopBackOff. One that succeeded (restartPolicy Always) is
+		// restarted at once.
+		c.backoff = restart && code != 0 && n >= 1
 		c.backoffFor = backoff
 		c.mu.Unlock()
 		go rt.reportStatus(ctx, p)
 		if !restart {
 			return code == 0
 		}
-		wait := backoff
-		if code == 0 {
-			wait = 0
+		wait := time.Duration(0)
+		switch {
+		case code != 0 && n == 0:
+			wait = 200 * time.Millisecond // the kubelet's next sync
+		case code != 0:
+			wait = backoff
 		}
 		select {
 		case <-ctx.Done():
 			return false
 		case <-time.After(wait):
 		}
-		if code != 0 {
+		if code != 0 && n >= 1 {
 			backoff = min(2*backoff, 5*time.Second)
 		}
 	}
@@ -685,6 +690,11 @@ func (rt *runtime) applyStatus(p *corev1.Pod) bool {
 				in.mu.Lock()
 				anyFailed = anyFailed || in.exitCode != 0
 				in.mu.Unlock()
+			case done && !backoff:
+				// ended, about to be restarted (a first failure)
+				want.State = corev1.ContainerState{Terminated: terminated(in, want.ContainerID)}
+				want.Ready, want.Started = false, ptrBool(false)
+				allFinal = false
 			case done && backoff:
 				want.LastTerminationState = corev1.ContainerState{Terminated: terminated(in, want.ContainerID)}
 				want.State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff",
