@@ -5,7 +5,9 @@
 //     --restart=Never --image=… -- true`, -n rounds interleaved, the
 //     median and max wall time of each (both create a workload, wait for
 //     it to run, stream its output, read its exit and delete it);
-//   - crash-loop detection: the Deployment's new pods crash at once;
+//   - crash-loop detection: the Deployment's new pods crash at once (the
+//     pods have a readiness probe, so a crashing instance is never
+//     Ready, as with a real app);
 //     `ctl restart` is timed from the first crash (the new pod's
 //     lastState.terminated.finishedAt) to ctl's exit with the failure, and
 //     `kubectl rollout restart` + `kubectl rollout status` alongside: it
@@ -107,7 +109,9 @@ func run() error {
 		ObjectMeta: metav1.ObjectMeta{Name: "web", Labels: labels},
 		Spec: appsv1.DeploymentSpec{Replicas: &one, ProgressDeadlineSeconds: &pd, Selector: &metav1.LabelSelector{MatchLabels: labels},
 			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "bench:1"}}}}},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "bench:1",
+					// fakekubelet: ready a second after it started (nothing probes)
+					ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}, InitialDelaySeconds: 1}}}}}},
 	}, metav1.CreateOptions{}); err != nil {
 		return err
 	}

@@ -220,7 +220,29 @@ start apiserver "$BIN/kube-apiserver" \
   for f in $stages; do
     [ -f "$KWOK_DIR/kustomize/stage/$f" ] || die "kwok stage $f is missing from $KWOK_DIR"
     echo "---"
-    cat "$KWOK_DIR/kustomize/stage/$f"
+    if [ "$MODE" = fake ] && [ "$f" = pod/fast/pod-ready.yaml ]; then
+      # A container with a readiness probe is not ready when it starts:
+      # fakekubelet says when it is (a crash-looping one never is).
+      "$SBX_PY" - "$KWOK_DIR/kustomize/stage/$f" <<'PY' || die "cannot adapt kwok's pod-ready stage"
+import sys
+s = open(sys.argv[1]).read()
+probed = '{{ $probed := false }}{{ range .spec.containers }}{{ if .readinessProbe }}{{ $probed = true }}{{ end }}{{ end }}'
+ready = '{{ if $probed }}"False"{{ else }}"True"{{ end }}'
+for cond in ("Ready", "ContainersReady"):
+    old = '        status: "True"\n        type: %s\n' % cond
+    if old not in s:
+        sys.exit("pod-ready.yaml: no %s condition" % cond)
+    s = s.replace(old, '        status: %s\n        type: %s\n' % (ready, cond))
+old = "      {{ range .spec.containers }}\n      - image: {{ .image | Quote }}\n        name: {{ .name | Quote }}\n        ready: true\n"
+if old not in s:
+    sys.exit("pod-ready.yaml: no container statuses")
+s = s.replace(old, old.replace("ready: true", "ready: {{ if .readinessProbe }}false{{ else }}true{{ end }}"))
+s = s.replace("{{ $now := Now }}", "{{ $now := Now }}\n      " + probed, 1)
+sys.stdout.write(s)
+PY
+    else
+      cat "$KWOK_DIR/kustomize/stage/$f"
+    fi
   done
   if [ "$MODE" = kwok ]; then
     mkdir -p "$S/exec"

@@ -345,6 +345,16 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 		c.running, c.final, c.backoff = true, false, false
 		c.mu.Unlock()
 		go rt.reportStatus(ctx, p) // as a kubelet: start, then report
+		if d, ok := readyAfter(spec); ok {
+			// Its readiness probe "passes" once the delay is over.
+			go func() {
+				select {
+				case <-ctx.Done():
+				case <-time.After(d):
+					rt.reportStatus(ctx, p)
+				}
+			}()
+		}
 		code, reason := rt.runOnce(ctx, p, spec, rule, in, f)
 		f.Close() //nolint:errcheck,gosec
 		in.notify(true, code, reason)
@@ -709,6 +719,9 @@ func (rt *runtime) applyStatus(p *corev1.Pod) bool {
 					want.State = corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(in.started)}}
 				}
 				want.Ready, want.Started = true, ptrBool(true)
+				if d, ok := readyAfter(specOf(p, st.Name)); ok && time.Since(in.started) < d {
+					want.Ready = false // its readiness probe has not passed yet
+				}
 				allFinal = false
 			}
 			if !isInit && !want.Ready {
@@ -760,6 +773,26 @@ func (rt *runtime) applyStatus(p *corev1.Pod) bool {
 }
 
 func ptrBool(b bool) *bool { return &b }
+
+// readyAfter: a container with a readiness probe is taken to pass it
+// once it has run for the probe's initialDelaySeconds (at least a
+// second); nothing probes for real. Without a probe a running container
+// is ready at once, as the kubelet says.
+func readyAfter(c corev1.Container) (time.Duration, bool) {
+	if c.ReadinessProbe == nil {
+		return 0, false
+	}
+	return max(time.Duration(c.ReadinessProbe.InitialDelaySeconds)*time.Second, time.Second), true
+}
+
+func specOf(p *corev1.Pod, name string) corev1.Container {
+	for _, c := range append(append([]corev1.Container{}, p.Spec.InitContainers...), p.Spec.Containers...) {
+		if c.Name == name {
+			return c
+		}
+	}
+	return corev1.Container{}
+}
 
 // sameStatus compares what applyStatus sets.
 func sameStatus(a, b corev1.ContainerStatus) bool {
