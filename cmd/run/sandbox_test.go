@@ -208,6 +208,13 @@ func TestRunSandboxTTY(t *testing.T) {
 	}
 	waitNoRunLeft(t, a, "after the TTY run")
 
+	// A command that is done before the attach: its output still shows
+	// (from its log), and its exit code is ctl's.
+	m3 := testenv.StartTmux(t, a.Dir, env, 100, 30, testenv.Ctl(t), "run", "qa", "--", "sh", "-c", "echo quick-line; exit 5")
+	if code := m3.ExitCode(); code != 5 || !strings.Contains(m3.Screen(), "quick-line") {
+		t.Fatalf("quick command: exit %d:\n%s", code, m3.Screen())
+	}
+
 	// Ctrl-C goes to the command (its terminal's SIGINT), and the Job goes.
 	m2 := testenv.StartTmux(t, a.Dir, env, 100, 30, testenv.Ctl(t), "run", "qa", "--", "sh", "-c", `echo ready; exec sleep 300`)
 	m2.WaitFor("the Job's pod attached", func(s string) bool { return strings.Contains(s, "Job web-run-") })

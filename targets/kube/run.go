@@ -493,9 +493,12 @@ func (t *Target) follow(ctx context.Context, name string, r targets.RunRequest) 
 	if container == "" && len(pod.Spec.Containers) > 0 {
 		container = pod.Spec.Containers[0].Name
 	}
+	lateLog := false // the attach missed the command: show its log at the end
 	if !podTerminal(pod) {
 		if r.TTY {
-			err = t.attachTTY(ctx, pod, container, r)
+			var attached bool
+			attached, err = t.attachTTY(ctx, pod, container, r)
+			lateLog = !attached && err == nil
 		} else {
 			err = t.streamLog(ctx, pod, container, r, st)
 		}
@@ -516,6 +519,9 @@ func (t *Target) follow(ctx context.Context, name string, r targets.RunRequest) 
 	if werr != nil {
 		return res, werr
 	}
+	if lateLog {
+		_ = t.copyLog(ctx, pod, container, r.Stdout, false)
+	}
 	code, reason, ok := exitOf(pod, container)
 	if !ok {
 		return res, &RunError{Job: name, Reason: string(pod.Status.Phase), Msg: "the pod ended without its container's exit code"}
@@ -524,33 +530,33 @@ func (t *Target) follow(ctx context.Context, name string, r targets.RunRequest) 
 	return res, nil
 }
 
-// attachTTY attaches the local terminal to the running container.
-func (t *Target) attachTTY(ctx context.Context, pod *corev1.Pod, container string, r targets.RunRequest) error {
+// attachTTY attaches the local terminal to the running container; false
+// when the attach failed (the command ended first).
+func (t *Target) attachTTY(ctx context.Context, pod *corev1.Pod, container string, r targets.RunRequest) (bool, error) {
 	tty := term.Open(r.Stdin, r.Stdout)
 	u := t.conn.AttachURL(pod.Namespace, pod.Name, &corev1.PodAttachOptions{
 		Container: container, Stdin: r.Stdin != nil, Stdout: true, Stderr: false, TTY: true,
 	})
 	opts := remotecommand.StreamOptions{Stdin: r.Stdin, Stdout: r.Stdout, Tty: true}
 	run := func() error { return t.conn.Executor.Execute(ctx, t.conn.Config, u, opts) }
+	var err error
 	if tty == nil {
-		return t.attachErr(ctx, pod, run())
+		err = run()
+	} else {
+		stop := make(chan struct{})
+		defer close(stop)
+		opts.TerminalSizeQueue = tty.SizeQueue(stop)
+		err = tty.Safe(run)
 	}
-	stop := make(chan struct{})
-	defer close(stop)
-	opts.TerminalSizeQueue = tty.SizeQueue(stop)
-	return t.attachErr(ctx, pod, tty.Safe(run))
-}
-
-func (t *Target) attachErr(ctx context.Context, pod *corev1.Pod, err error) error {
 	if err == nil || ctx.Err() != nil {
-		return err
+		return err == nil, err
 	}
 	if ok, cerr := t.conn.Can(context.WithoutCancel(ctx), "create", "pods", "attach", pod.Namespace); cerr == nil && !ok {
-		return &ForbiddenError{Verb: "create", Resource: "pods/attach", Namespace: pod.Namespace, Context: t.conn.Context, Err: err}
+		return false, &ForbiddenError{Verb: "create", Resource: "pods/attach", Namespace: pod.Namespace, Context: t.conn.Context, Err: err}
 	}
 	// A command that ended before the attach (a completed pod cannot be
 	// attached to): its log says what it printed.
-	return nil
+	return false, nil
 }
 
 // streamLog follows the container's log to its end; stdin, when given,
