@@ -180,7 +180,8 @@ func Run(ctx context.Context, opts *Options) error {
 		case isRunner:
 			res, err = runner.RunJob(ctx, req)
 		default:
-			return session.RunInTarget(ctx, io, t, argv)
+			// migrate asks nothing (--no-input is Django's to give): no stdin.
+			res.ExitCode, err = t.Run(ctx, targets.Command{Argv: argv, NoStdin: true, Stdout: stdout, Stderr: io.ErrOut})
 		}
 		w.Detail = fmt.Sprintf("%d migration(s) planned", len(steps))
 		if err != nil {
