@@ -34,3 +34,13 @@ Undo shop.0003_backfill
 		t.Error("no output is a plan")
 	}
 }
+
+func TestLockedMigrateArgv(t *testing.T) {
+	argv, ok := LockedMigrateArgv([]string{"/srv/app/.venv/bin/python", "manage.py"}, []string{"inventory", "0001"})
+	if !ok || len(argv) != 7 || argv[0] != "/srv/app/.venv/bin/python" || argv[1] != "-c" || argv[3] != "manage.py" || argv[4] != "migrate" || argv[6] != "0001" {
+		t.Fatalf("%q", argv)
+	}
+	if _, ok := LockedMigrateArgv([]string{"./manage"}, nil); ok {
+		t.Error("a manage command that is not python manage.py was wrapped")
+	}
+}

@@ -1,12 +1,15 @@
 package migrate_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ctlops/ctl/internal/testenv"
 	"github.com/ctlops/ctl/shells/dbdump/dbdumptest"
@@ -32,6 +35,20 @@ func TestMigrateLocal(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "inventory.0001_initial") || !applied(t, db, "inventory.0001_initial") || applied(t, db, "inventory.0002_seed_widgets") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
+	// Another migration holds the advisory lock: refused, nothing applied.
+	conn, err := pgconn.Connect(context.Background(), dbdumptest.DSNFor(t, db))
+	if err != nil {
+		t.Fatal("connecting to the test database")
+	}
+	if _, err := conn.Exec(context.Background(), "select pg_advisory_lock(1668574317)").ReadAll(); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = ctl("migrate", "local")
+	if code != 75 || !strings.Contains(errOut, "another migration holds the lock") || applied(t, db, "inventory.0002_seed_widgets") {
+		t.Fatalf("while locked: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	_ = conn.Close(context.Background())
+
 	out, errOut, code = ctl("migrate", "local", "--json")
 	var doc struct {
 		Applied  bool `json:"applied"`

@@ -57,7 +57,9 @@ namespace: a second 'ctl migrate' while one holds it is refused (exit
 it. With 'migrations: job: NAME' in ctl.yaml the chart's own migration
 Job is re-run instead (deleted and created again from its spec).
 
-ssh and local: the commands run like 'ctl manage' (no lock).`,
+ssh and local: the commands run like 'ctl manage'; the migration takes
+a PostgreSQL advisory lock (1668574317) once Django is set up, and a
+second one while it is held exits 75 without applying anything.`,
 		Example: `  $ ctl migrate qa
   $ ctl migrate prod --yes
   $ ctl migrate qa -- inventory 0001
@@ -180,8 +182,14 @@ func Run(ctx context.Context, opts *Options) error {
 		case isRunner:
 			res, err = runner.RunJob(ctx, req)
 		default:
+			// No Lease here: migrate under a PostgreSQL advisory lock, taken
+			// by the migrating process itself once Django is set up.
+			run := argv
+			if locked, ok := shells.LockedMigrateArgv(manage, opts.Args); ok {
+				run = locked
+			}
 			// migrate asks nothing (--no-input is Django's to give): no stdin.
-			res.ExitCode, err = t.Run(ctx, targets.Command{Argv: argv, NoStdin: true, Stdout: stdout, Stderr: io.ErrOut})
+			res.ExitCode, err = t.Run(ctx, targets.Command{Argv: run, NoStdin: true, Stdout: stdout, Stderr: io.ErrOut})
 		}
 		w.Detail = fmt.Sprintf("%d migration(s) planned", len(steps))
 		if err != nil {
