@@ -34,6 +34,40 @@ func TestRBACNamesTheMissingPermission(t *testing.T) {
 		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "reader", Namespace: a.NS}}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// One who may create and delete Jobs but not watch them: ctl run
+	// says so instead of waiting forever, and deletes its Job.
+	if _, err := c.CoreV1().ServiceAccounts(a.NS).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "starter"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RbacV1().Roles(a.NS).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "starter"},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
+			{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
+			{APIGroups: []string{"batch"}, Resources: []string{"jobs"}, Verbs: []string{"create", "delete"}},
+		}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RbacV1().RoleBindings(a.NS).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "starter"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "starter"},
+		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "starter", Namespace: a.NS}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a.Kubeconfig = a.SB.WriteKubeconfig(t, a.SB.ServiceAccountConfig(t, a.NS, "starter"), a.NS)
+	var r sandboxtest.Result
+	for i := 0; i < 50; i++ {
+		r = a.Run(t, "", "run", "qa", "--", "true")
+		if strings.Contains(r.Stderr, "may not") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if r.Code != 255 || !strings.Contains(r.Stderr, `may not list jobs.batch in namespace "`+a.NS+`"`) {
+		t.Fatalf("run without list on jobs: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if js, err := c.BatchV1().Jobs(a.NS).List(ctx, metav1.ListOptions{}); err != nil || len(js.Items) != 0 {
+		t.Fatalf("the Job was left behind: %v %d", err, len(js.Items))
+	}
+
 	a.Kubeconfig = a.SB.WriteKubeconfig(t, a.SB.ServiceAccountConfig(t, a.NS, "reader"), a.NS)
 	for _, tc := range []struct {
 		args []string
@@ -44,7 +78,6 @@ func TestRBACNamesTheMissingPermission(t *testing.T) {
 		{[]string{"restart", "qa", "web"}, "may not patch deployments.apps", 1},
 		{[]string{"migrate", "qa"}, "may not create leases.coordination.k8s.io", 255},
 	} {
-		var r sandboxtest.Result
 		for i := 0; i < 50; i++ { // RBAC changes reach the authorizer's cache within a moment
 			r = a.Run(t, "", tc.args...)
 			if strings.Contains(r.Stderr, "may not") {

@@ -322,12 +322,19 @@ func (t *Target) watchRollout(ctx context.Context, w workload, r targets.Restart
 	var mu sync.Mutex
 	pods := map[types.UID]*corev1.Pod{}
 	var progressFailed *appsv1.DeploymentCondition
+	var watchErr error
 	changed := make(chan struct{}, 1)
 	poke := func() {
 		select {
 		case changed <- struct{}{}:
 		default:
 		}
+	}
+	fail := func(err error) {
+		mu.Lock()
+		watchErr = err
+		mu.Unlock()
+		poke()
 	}
 	go t.watchLoop(wctx, t.conn.Core, "pods", metav1.ListOptions{LabelSelector: w.selector}, func(ev watch.EventType, o any) {
 		p, ok := o.(*corev1.Pod)
@@ -342,7 +349,7 @@ func (t *Target) watchRollout(ctx context.Context, w workload, r targets.Restart
 		}
 		mu.Unlock()
 		poke()
-	})
+	}, fail)
 	if w.kind == "Deployment" && w.operator == "" {
 		go t.watchLoop(wctx, t.conn.Apps, "deployments", metav1.ListOptions{FieldSelector: "metadata.name=" + w.name}, func(_ watch.EventType, o any) {
 			d, ok := o.(*appsv1.Deployment)
@@ -359,7 +366,7 @@ func (t *Target) watchRollout(ctx context.Context, w workload, r targets.Restart
 			}
 			mu.Unlock()
 			poke()
-		})
+		}, fail)
 	}
 	last := targets.RestartProgress{}
 	for {
@@ -393,8 +400,11 @@ func (t *Target) watchRollout(ctx context.Context, w workload, r targets.Restart
 				failed, reason, message = p, rs, msg
 			}
 		}
-		pf := progressFailed
+		pf, werr := progressFailed, watchErr
 		mu.Unlock()
+		if werr != nil {
+			return newReady, werr
+		}
 		prog := targets.RestartProgress{Component: w.component, Workload: w.String(), Method: w.method(), Ready: newReady, Desired: w.desired, Updated: updated, Phase: "rolling"}
 		if failed == nil && pf != nil {
 			reason, message = pf.Reason, pf.Message

@@ -281,9 +281,12 @@ type jobState struct {
 	mu      sync.Mutex
 	job     *batchv1.Job
 	pod     *corev1.Pod
-	gone    bool // the Job was deleted
+	gone    bool  // the Job was deleted
+	err     error // a watch RBAC refused
 	changed chan struct{}
 }
+
+func (s *jobState) fail(err error) { s.set(func() { s.err = err }) }
 
 func (s *jobState) snapshot() (*batchv1.Job, *corev1.Pod, bool, <-chan struct{}) {
 	s.mu.Lock()
@@ -315,7 +318,7 @@ func (t *Target) watchJob(ctx context.Context, name string, st *jobState) {
 			}
 			st.job = j
 		})
-	})
+	}, st.fail)
 	go t.watchLoop(ctx, c.Core, "pods", metav1.ListOptions{LabelSelector: JobNameLabel + "=" + name}, func(ev watch.EventType, o any) {
 		p, ok := o.(*corev1.Pod)
 		if !ok {
@@ -337,17 +340,30 @@ func (t *Target) watchJob(ctx context.Context, name string, st *jobState) {
 				st.pod = p
 			}
 		})
-	})
+	}, st.fail)
 }
 
 // watchLoop lists then watches resource, calling fn for each object, and
-// watches again when the server ends a watch, until ctx ends.
-func (t *Target) watchLoop(ctx context.Context, client rest.Interface, resource string, opts metav1.ListOptions, fn func(watch.EventType, any)) {
+// watches again when the server ends a watch, until ctx ends. RBAC
+// refusing the list or the watch is fatal: fail gets it (classified,
+// naming the verb and resource) and the loop ends; other errors are
+// retried every second.
+func (t *Target) watchLoop(ctx context.Context, client rest.Interface, resource string, opts metav1.ListOptions, fn func(watch.EventType, any), fail func(error)) {
 	lw := t.conn.ListWatch(client, resource, t.namespace, func(o *metav1.ListOptions) {
 		o.FieldSelector, o.LabelSelector = opts.FieldSelector, opts.LabelSelector
 	})
+	full := resource
+	if client == t.conn.Batch {
+		full += ".batch"
+	} else if client == t.conn.Apps {
+		full += ".apps"
+	}
 	for ctx.Err() == nil {
 		list, err := lw.ListWithContext(ctx, metav1.ListOptions{})
+		if apierrors.IsForbidden(err) {
+			fail(t.conn.Classify(err, "list", full, t.namespace))
+			return
+		}
 		if err != nil {
 			if !sleepCtx(ctx, time.Second) {
 				return
@@ -368,6 +384,10 @@ func (t *Target) watchLoop(ctx context.Context, client rest.Interface, resource 
 			}
 		}
 		w, err := lw.WatchWithContext(ctx, metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true})
+		if apierrors.IsForbidden(err) {
+			fail(t.conn.Classify(err, "watch", full, t.namespace))
+			return
+		}
 		if err != nil {
 			if !sleepCtx(ctx, time.Second) {
 				return
@@ -407,6 +427,12 @@ func jobFailed(j *batchv1.Job) *batchv1.JobCondition {
 func waitFor(ctx context.Context, name string, st *jobState, cond func(*batchv1.Job, *corev1.Pod) bool) (*batchv1.Job, *corev1.Pod, error) {
 	for {
 		job, pod, gone, changed := st.snapshot()
+		st.mu.Lock()
+		werr := st.err
+		st.mu.Unlock()
+		if werr != nil {
+			return job, pod, werr
+		}
 		if cond(job, pod) {
 			return job, pod, nil
 		}
