@@ -497,9 +497,16 @@ func (t *Target) follow(ctx context.Context, name string, r targets.RunRequest) 
 	t.watchJob(wctx, name, st)
 	// Started: the pod ended, or its container runs (a runtime's
 	// container ID in its status; the phase alone may run ahead of it).
+	said := false
 	_, pod, err := waitFor(ctx, name, st, func(_ *batchv1.Job, p *corev1.Pod) bool {
 		if p == nil {
 			return false
+		}
+		if rs, msg := podFailure(p); rs == "FailedScheduling" && !said && r.Stderr != nil {
+			// An autoscaler may still add a node: say so, keep waiting
+			// (the Job's deadline bounds it).
+			said = true
+			fmt.Fprintf(r.Stderr, "ctl: %s cannot be scheduled yet: %s (waiting until the deadline)\n", name, msg)
 		}
 		if podTerminal(p) {
 			return true
