@@ -7,10 +7,13 @@ package restart_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ctlops/ctl/internal/testenv"
@@ -86,5 +89,65 @@ environments:
 	b, _ = os.ReadFile(filepath.Join(proj, "restarts.log"))
 	if code != 0 || strings.Count(string(b), "restarted") != 3 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s\nrestarts:\n%s", code, stdout, stderr, b)
+	}
+}
+
+// restart.unit through systemctl (a stand-in first in the hosts' PATH:
+// the test machine has no systemd) and an http health check fetched on
+// the host with curl: the second host's check answers 502, so the third
+// is never restarted and the unit's journal is shown.
+func TestRestartSSHUnitAndHTTPHealth(t *testing.T) {
+	testenv.RequireTool(t, "curl")
+	bin, state := t.TempDir(), t.TempDir()
+	log := filepath.Join(state, "systemctl.log")
+	stub := "#!/bin/sh\necho \"systemctl $* via ${SSH_CONNECTION##* }\" >> " + log + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "systemctl"), []byte(stub), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "journalctl"), []byte("#!/bin/sh\necho \"myapp[42]: gunicorn worker failed to boot\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		b, _ := os.ReadFile(log)
+		if strings.Count(string(b), "\n") == 2 {
+			http.Error(w, "bad gateway", http.StatusBadGateway)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	}))
+	defer srv.Close()
+	fleet := testenv.StartSSHFleetWith(t, []string{"SetEnv PATH=" + bin + ":/usr/bin:/bin"}, "web1", "web2", "web3")
+	dir, home := t.TempDir(), t.TempDir()
+	mux, err := os.MkdirTemp("", "mux")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(mux) })
+	cfg := fmt.Sprintf("app: myapp\nenvironments:\n  vm:\n    target: ssh\n    ssh_config: %s\n    roles:\n      web: [web1, web2, web3]\n    restart:\n      unit: myapp.service\n    health: %s/healthz\n", fleet.Config, srv.URL)
+	if err := os.WriteFile(filepath.Join(dir, "ctl.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(testenv.Ctl(t), "restart", "vm", "web", "--timeout", "2s", "--yes")
+	cmd.Dir = dir
+	cmd.Env = testenv.CleanEnv("HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"), "CTL_SSH_CONTROL_DIR="+mux)
+	stdout, stderr, code := testenv.Run(t, cmd, "")
+	if code != 1 || !strings.Contains(stderr, "host web2: restart failed: health check failed") || !strings.Contains(stderr, "gunicorn worker failed to boot") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d restarts, want 2:\n%s", len(lines), b)
+	}
+	for i, h := range fleet.Hosts[:2] {
+		if want := fmt.Sprintf("systemctl restart myapp.service via %d", h.Port); lines[i] != want {
+			t.Errorf("restart %d: %q, want %q", i+1, lines[i], want)
+		}
 	}
 }
