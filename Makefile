@@ -7,7 +7,7 @@ PKG     := github.com/ctlops/ctl/internal/build
 LDFLAGS := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
 GO      ?= go
 
-.PHONY: all build demo test lint deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh bench-db bench-logs bench-live-audit fuzz docs completions snapshot release-check clean
+.PHONY: all build demo test lint deps bench bench-audit bench-exec bench-status bench-doctor bench-ssh bench-db bench-logs bench-live-audit bench-run fuzz docs completions snapshot release-check clean
 
 all: build
 
@@ -85,6 +85,9 @@ bench-logs: build ## ctl logs -f vs stern (scripts/tools.sh stern) on the sandbo
 
 bench-live-audit: ## ctl audit ENV, three layers on the sandbox (gunicorn over TLS for HTTP): wall time per layer and HTTP requests against the 2 s / 20 requests budget
 	scripts/bench-live-audit.sh
+
+bench-run: build ## ctl run vs kubectl run --rm -i (median of 10) and crash-loop detection of ctl restart vs kubectl rollout status, on the sandbox
+	$(GO) run ./scripts/bench-run -ctl bin/ctl -kubectl /usr/bin/kubectl
 
 bench-ssh: ## ctl exec --all on 4 real sshd hosts (loopback) vs 4 serial --host runs, with and without ControlMaster
 	$(GO) test -run '^$$' -bench BenchmarkSSHExec -benchtime 3x -count 1 ./targets/ssh/

@@ -57,6 +57,19 @@ type SessionRecord struct {
 	// Artifact is the file the session wrote (`ctl db dump`), with its
 	// size and checksum; absent for other verbs.
 	Artifact *Artifact `json:"artifact,omitempty"`
+	// Job and Image say what a one-off run started (`ctl run`, `ctl
+	// migrate`, `ctl restart`'s workloads): the Job's (or unit's) name and
+	// the image it ran, pinned to a digest when known; absent otherwise.
+	Job   string `json:"job,omitempty"`
+	Image string `json:"image,omitempty"`
+	// Detail is the verb's own summary (restart: what was restarted
+	// and how it went).
+	Detail string `json:"detail,omitempty"`
+}
+
+// Workload is what a verb started, as the trail keeps it.
+type Workload struct {
+	Job, Image, Detail string
 }
 
 // Artifact is a file a session produced or consumed, as the trail keeps it.
@@ -352,6 +365,11 @@ func (s *Session) SetCommand(cmd []string) {
 // SetArtifact records the file the session wrote.
 func (s *Session) SetArtifact(a Artifact) {
 	s.rec.Artifact = &a
+}
+
+// SetWorkload records what a verb started (Job, image, detail).
+func (s *Session) SetWorkload(w Workload) {
+	s.rec.Job, s.rec.Image, s.rec.Detail = w.Job, w.Image, RedactString(w.Detail)
 }
 
 // SetRemote records the host(s) and login user an ssh session ran on.

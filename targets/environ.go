@@ -226,9 +226,10 @@ type EnvConsumers interface {
 	// Consumers names the workloads ("deployment/web") whose pod template
 	// takes a key of changes from its object.
 	Consumers(ctx context.Context, changes []EnvChange) ([]string, error)
-	// Restart rolls the named workloads (new pods, the old ones replaced
-	// as their strategy says).
-	Restart(ctx context.Context, workloads []string) error
+	// RestartConsumers rolls the named workloads (new pods, the old ones
+	// replaced as their strategy says) and waits for them to be healthy,
+	// as ctl restart does.
+	RestartConsumers(ctx context.Context, workloads []string) error
 }
 
 // WorkloadDescriber is implemented by targets that can list the

@@ -282,7 +282,7 @@ func (o *WriteOptions) write(ctx context.Context, t targets.Target, env *targets
 		case len(consumers) == 0:
 			fmt.Fprintln(o.IO.ErrOut, cs.Muted("  no workload of the namespace consumes these keys"))
 		case o.Restart:
-			if err := c.Restart(ctx, consumers); err != nil {
+			if err := c.RestartConsumers(ctx, consumers); err != nil {
 				return fmt.Errorf("written, but %w", err)
 			}
 			restarted = consumers

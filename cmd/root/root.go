@@ -23,7 +23,10 @@ import (
 	initCmd "github.com/ctlops/ctl/cmd/init"
 	logsCmd "github.com/ctlops/ctl/cmd/logs"
 	manageCmd "github.com/ctlops/ctl/cmd/manage"
+	migrateCmd "github.com/ctlops/ctl/cmd/migrate"
 	pyshellCmd "github.com/ctlops/ctl/cmd/pyshell"
+	restartCmd "github.com/ctlops/ctl/cmd/restart"
+	runCmd "github.com/ctlops/ctl/cmd/run"
 	sessionsCmd "github.com/ctlops/ctl/cmd/sessions"
 	shellCmd "github.com/ctlops/ctl/cmd/shell"
 	statusCmd "github.com/ctlops/ctl/cmd/status"
@@ -50,6 +53,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		execCmd.NewCmdExec(f, nil),
 		manageCmd.NewCmdManage(f, nil),
 		logsCmd.NewCmdLogs(f, nil),
+		runCmd.NewCmdRun(f, nil),
+		restartCmd.NewCmdRestart(f, nil),
+		migrateCmd.NewCmdMigrate(f, nil),
 	} {
 		c.GroupID = GroupSessions
 		cmd.AddCommand(c)

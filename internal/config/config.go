@@ -152,6 +152,18 @@ type Environment struct {
 	// processes.
 	Logs Logs
 
+	// RestartUnit is the systemd unit `ctl restart` restarts on each host
+	// (ssh); Health the check a host must pass after it: an http(s) URL
+	// (fetched on the host, 2xx/3xx) or a shell command (exit 0).
+	RestartUnit string
+	// RestartCommand replaces `systemctl restart RestartUnit` (supervisor,
+	// docker compose...).
+	RestartCommand string
+	Health         string
+	// MigrationsJob is the chart's migration Job, which `ctl migrate`
+	// re-runs instead of starting its own (kubernetes).
+	MigrationsJob string
+
 	// Origins maps a dotted key ("python", "database.url") to where its
 	// value came from. Keys absent here are unset.
 	Origins map[string]Origin

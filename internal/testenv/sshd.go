@@ -129,7 +129,14 @@ func StartSSHD(t testing.TB, o SSHDOptions) *SSHD {
 			// user's own rc files (a slow ~/.bashrc) stay out of tests.
 			"SetEnv HOME=" + home,
 		}
-		lines = append(lines, o.Extra...)
+		// sshd takes the first SetEnv line only: extra variables join it.
+		for _, x := range o.Extra {
+			if v, ok := strings.CutPrefix(x, "SetEnv "); ok {
+				lines[len(lines)-1] += " " + v
+				continue
+			}
+			lines = append(lines, x)
+		}
 		if err := os.WriteFile(cfg, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -220,13 +227,20 @@ type SSHFleet struct {
 // StartSSHFleet starts one sshd per name and writes the client files.
 func StartSSHFleet(t testing.TB, names ...string) *SSHFleet {
 	t.Helper()
+	return StartSSHFleetWith(t, nil, names...)
+}
+
+// StartSSHFleetWith is StartSSHFleet with extra sshd_config lines for
+// every host (e.g. "SetEnv PATH=..." to put stand-in tools first).
+func StartSSHFleetWith(t testing.TB, extra []string, names ...string) *SSHFleet {
+	t.Helper()
 	f := &SSHFleet{Key: NewSSHKey(t)}
 	dir := t.TempDir()
 	f.Config = filepath.Join(dir, "ssh_config")
 	f.KnownHosts = filepath.Join(dir, "known_hosts")
 	var cfg, kh strings.Builder
 	for _, n := range names {
-		s := StartSSHD(t, SSHDOptions{Name: n, Key: f.Key})
+		s := StartSSHD(t, SSHDOptions{Name: n, Key: f.Key, Extra: extra})
 		f.Hosts = append(f.Hosts, s)
 		fmt.Fprintf(&cfg, "Host %s\n  HostName 127.0.0.1\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n\n",
 			n, s.Port, s.User, f.Key.Private, f.KnownHosts)

@@ -212,11 +212,37 @@ start apiserver "$BIN/kube-apiserver" \
 # kwok's configuration, while the API server starts: its node and pod
 # lifecycle stages come from the kwok module (v0.8 has none built in).
 {
-  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
-    pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+  # In fake mode fakekubelet runs Job pods' containers and reports how they
+  # ended (phase, exit code): kwok's pod-complete stage, which marks every
+  # running Job pod Succeeded at once, would lie about them.
+  stages="node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml pod/fast/pod-ready.yaml pod/fast/pod-delete.yaml"
+  [ "$MODE" = fake ] || stages="$stages pod/fast/pod-complete.yaml"
+  for f in $stages; do
     [ -f "$KWOK_DIR/kustomize/stage/$f" ] || die "kwok stage $f is missing from $KWOK_DIR"
     echo "---"
-    cat "$KWOK_DIR/kustomize/stage/$f"
+    if [ "$MODE" = fake ] && [ "$f" = pod/fast/pod-ready.yaml ]; then
+      # A container with a readiness probe is not ready when it starts:
+      # fakekubelet says when it is (a crash-looping one never is).
+      "$SBX_PY" - "$KWOK_DIR/kustomize/stage/$f" <<'PY' || die "cannot adapt kwok's pod-ready stage"
+import sys
+s = open(sys.argv[1]).read()
+probed = '{{ $probed := false }}{{ range .spec.containers }}{{ if .readinessProbe }}{{ $probed = true }}{{ end }}{{ end }}'
+ready = '{{ if $probed }}"False"{{ else }}"True"{{ end }}'
+for cond in ("Ready", "ContainersReady"):
+    old = '        status: "True"\n        type: %s\n' % cond
+    if old not in s:
+        sys.exit("pod-ready.yaml: no %s condition" % cond)
+    s = s.replace(old, '        status: %s\n        type: %s\n' % (ready, cond))
+old = "      {{ range .spec.containers }}\n      - image: {{ .image | Quote }}\n        name: {{ .name | Quote }}\n        ready: true\n"
+if old not in s:
+    sys.exit("pod-ready.yaml: no container statuses")
+s = s.replace(old, old.replace("ready: true", "ready: {{ if .readinessProbe }}false{{ else }}true{{ end }}"))
+s = s.replace("{{ $now := Now }}", "{{ $now := Now }}\n      " + probed, 1)
+sys.stdout.write(s)
+PY
+    else
+      cat "$KWOK_DIR/kustomize/stage/$f"
+    fi
   done
   if [ "$MODE" = kwok ]; then
     mkdir -p "$S/exec"

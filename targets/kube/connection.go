@@ -11,7 +11,7 @@
 // Factory owns), from the kubeconfig as read with the Factory's getenv: no
 // os.Getenv here. It holds one REST client per API group ctl uses, all
 // over one small local scheme (core/v1, apps/v1, batch/v1,
-// authorization/v1, events.k8s.io/v1) and speaking protobuf (JSON as the
+// authorization/v1, events.k8s.io/v1, coordination.k8s.io/v1) and speaking protobuf (JSON as the
 // fallback the server may answer with): not the all-groups clientset, whose
 // registration of every API group would cost ctl's start-up ~10 ms and
 // ~40 MB of binary.
@@ -55,6 +55,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	authzv1 "k8s.io/api/authorization/v1"
 	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -83,6 +84,7 @@ var loadAPITypes = sync.OnceValue(func() *apiTypes {
 	s := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{
 		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, authzv1.AddToScheme, eventsv1.AddToScheme,
+		coordinationv1.AddToScheme,
 	} {
 		_ = add(s) // static types: fails only on a programming error, which every test would show
 	}
@@ -123,6 +125,7 @@ type Connection struct {
 	Batch         rest.Interface // batch/v1
 	Authorization rest.Interface // authorization.k8s.io/v1
 	Events        rest.Interface // events.k8s.io/v1
+	Coordination  rest.Interface // coordination.k8s.io/v1 (leases: ctl migrate's lock)
 
 	// Executor runs exec and attach streams; Forwarder opens
 	// port-forwards. Tests replace them.
@@ -229,6 +232,7 @@ func newConnection(base *rest.Config, timeout time.Duration) (*Connection, error
 		{&c.Batch, "/apis", batchv1.SchemeGroupVersion},
 		{&c.Authorization, "/apis", authzv1.SchemeGroupVersion},
 		{&c.Events, "/apis", eventsv1.SchemeGroupVersion},
+		{&c.Coordination, "/apis", coordinationv1.SchemeGroupVersion},
 	} {
 		if *g.into, err = restClient(cfg, g.apiPath, g.gv); err != nil {
 			return nil, err

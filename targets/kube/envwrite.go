@@ -267,17 +267,11 @@ func podSpecUses(spec *corev1.PodSpec, kind, name, key string) bool {
 	return false
 }
 
-// Restart rolls the named workloads through RestartWorkloads.
-func (t *Target) Restart(ctx context.Context, workloads []string) error {
-	ws := make([]Workload, 0, len(workloads))
-	for _, s := range workloads {
-		w, err := ParseWorkload(s)
-		if err != nil {
-			return err
-		}
-		ws = append(ws, w)
-	}
-	return RestartWorkloads(ctx, t.conn, t.namespace, ws, time.Now())
+// RestartConsumers rolls the named workloads and watches them as ctl
+// restart does (Restart with RestartRequest.Workloads).
+func (t *Target) RestartConsumers(ctx context.Context, workloads []string) error {
+	_, err := t.Restart(ctx, targets.RestartRequest{Workloads: workloads, Timeout: 10 * time.Minute})
+	return err
 }
 
 // RestartWorkloads rolls each workload as `kubectl rollout restart` does:

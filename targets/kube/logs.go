@@ -43,6 +43,11 @@ func (t *Target) logSelectors(req targets.LogRequest) []logSelector {
 	if len(req.Components) > 0 {
 		for _, c := range req.Components {
 			sel, ok := t.env.Components[c]
+			if name, isRun := strings.CutPrefix(c, "run/"); isRun && !ok && name != "" {
+				// a `ctl run` (or migrate) Job: its pod, by the Job's name
+				out = append(out, logSelector{component: c, selector: JobNameLabel + "=" + name})
+				continue
+			}
 			if !ok {
 				sel = DefaultSelector(t.app, c)
 			}

@@ -4,6 +4,8 @@ package session
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -65,6 +67,12 @@ type Run struct {
 	// Artifact, when fn fills it, is recorded in the trail (a dump's
 	// file, size and sha256).
 	Artifact *shells.Artifact
+	// Workload, when fn fills it, is recorded in the trail (the Job and
+	// image of a run, a restart's outcome).
+	Workload *shells.Workload
+	// Action, when set, replaces the guard's description of the verb
+	// (what it will do: "create a Job running …").
+	Action string
 	// NoGuard: the verb ran the production guard itself (ctl db restore
 	// asks for --yes and the typed confirmation).
 	NoGuard bool
@@ -104,7 +112,11 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	sess := shells.Begin(rec, time.Now)
 	var err error
 	if !s.NoGuard {
-		err = shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, s.Verb, s.Yes))
+		shown := s.Verb
+		if s.Action != "" {
+			shown = s.Action
+		}
+		err = shells.Guard(s.IO, s.F.Prompter(), shells.GuardRequestFor(env, where, shown, s.Yes))
 	}
 	started := err == nil
 	if started {
@@ -123,6 +135,9 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 	if s.Artifact != nil && s.Artifact.Path != "" {
 		sess.SetArtifact(*s.Artifact)
 	}
+	if s.Workload != nil {
+		sess.SetWorkload(*s.Workload)
+	}
 	code := cmdutil.ExitCode(err, !s.OwnCodes)
 	final, terr := sess.Finish(shells.TrailPath(s.F.Getenv), code, err)
 	if terr != nil && !errors.Is(terr, shells.ErrNoTrailPath) {
@@ -135,6 +150,17 @@ func (s Run) Guarded(ctx context.Context, fn func() error) error {
 		})
 	}
 	return err
+}
+
+// CurrentUser is who runs ctl, for the trail and the labels of what a
+// verb starts.
+func CurrentUser() string { return currentUser() }
+
+// NewID names one invocation (the session label of what it starts).
+func NewID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func currentUser() string {

@@ -12,6 +12,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/creack/pty"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -47,10 +49,14 @@ type instance struct {
 	reason   string
 	finished time.Time
 	changed  chan struct{} // closed (and replaced) when the file grew or the instance ended
+
+	// What attach reaches while the instance runs: its stdin (a pipe, or
+	// the PTY with tty) and the clients its output goes to.
+	io ioState
 }
 
 func newInstance(path string) *instance {
-	return &instance{path: path, started: time.Now(), changed: make(chan struct{})}
+	return &instance{path: path, started: time.Now(), changed: make(chan struct{}), io: ioState{ended: make(chan struct{})}}
 }
 
 // wait returns a channel closed at the next change, and whether the
@@ -78,6 +84,12 @@ type container struct {
 	// running: a rule gave it a command (containers without one run
 	// nothing and keep KWOK's status).
 	running bool
+	// final: the current instance ended and the container is not
+	// restarted (restartPolicy); backoff: it ended with a failure and
+	// waits to be restarted (CrashLoopBackOff).
+	final, backoff bool
+	// backoffFor is the current back-off's length, for the status message.
+	backoffFor time.Duration
 }
 
 func (c *container) current() *instance {
@@ -115,6 +127,7 @@ type runtime struct {
 }
 
 type podRun struct {
+	dir    string // its containers' logs
 	cancel context.CancelFunc
 	done   chan struct{}
 	keys   []string
@@ -200,18 +213,23 @@ func (rt *runtime) sync(ctx context.Context, o any) {
 		rt.stop(p.UID)
 		return
 	}
+	// A pod that runs to completion (a Job's) starts once KWOK has
+	// moved it out of Pending: its terminal phase must come after that.
+	if p.Spec.RestartPolicy != corev1.RestartPolicyAlways && p.Spec.RestartPolicy != "" && p.Status.Phase == corev1.PodPending {
+		return
+	}
 	rt.mu.Lock()
 	if _, running := rt.pods[p.UID]; running {
 		rt.mu.Unlock()
 		// KWOK writes the container statuses wholesale (without the IDs a
 		// runtime gives): put back what the kubelet would report.
-		if rt.statusStale(p) {
+		if p.Status.Phase != corev1.PodSucceeded && p.Status.Phase != corev1.PodFailed && rt.statusStale(p) {
 			go rt.reportStatus(ctx, p)
 		}
 		return
 	}
 	pctx, cancel := context.WithCancel(ctx)
-	pr := &podRun{cancel: cancel, done: make(chan struct{})}
+	pr := &podRun{cancel: cancel, done: make(chan struct{}), dir: rt.podDir(p)}
 	rt.pods[p.UID] = pr
 	all := append(append([]corev1.Container{}, p.Spec.InitContainers...), p.Spec.Containers...)
 	for _, c := range all {
@@ -238,6 +256,8 @@ func (rt *runtime) stop(uid types.UID) {
 	}
 	pr.cancel()
 	<-pr.done
+	// A finished pod's logs stay until it is deleted, as the kubelet's.
+	os.RemoveAll(pr.dir) //nolint:errcheck,gosec // best effort, like the kubelet's GC
 	// The kubelet removes a deleted pod's logs; containerLogs then says
 	// the pod is gone.
 	time.AfterFunc(2*time.Second, func() {
@@ -261,13 +281,16 @@ func (rt *runtime) stopAll() {
 	}
 }
 
+func (rt *runtime) podDir(p *corev1.Pod) string {
+	return filepath.Join(rt.logDir, p.Namespace+"_"+p.Name+"_"+string(p.UID))
+}
+
 func (rt *runtime) runPod(ctx context.Context, p *corev1.Pod) {
-	dir := filepath.Join(rt.logDir, p.Namespace+"_"+p.Name+"_"+string(p.UID))
+	dir := rt.podDir(p)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		log.Printf("pod %s/%s: %v", p.Namespace, p.Name, err)
 		return
 	}
-	defer os.RemoveAll(dir) //nolint:errcheck // best effort, like the kubelet's GC
 	for _, c := range p.Spec.InitContainers {
 		if !rt.runContainer(ctx, p, c, dir, true) {
 			return
@@ -291,14 +314,7 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 	if c == nil {
 		return false
 	}
-	find := func() (rules.Container, bool) {
-		rs, err := rules.Load(rt.rulesFile)
-		if err != nil {
-			log.Printf("containers: %v", err)
-			return rules.Container{}, false
-		}
-		return rs.FindContainer(p.Namespace, p.Name, spec.Name)
-	}
+	find := func() (plan, bool) { return rt.plan(p, spec) }
 	rule, ok := find()
 	where := fmt.Sprintf("%s/%s[%s]", p.Namespace, p.Name, spec.Name)
 	backoff := time.Second
@@ -326,10 +342,20 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 			}
 		}
 		c.mu.Lock()
-		c.running = true
+		c.running, c.final, c.backoff = true, false, false
 		c.mu.Unlock()
 		go rt.reportStatus(ctx, p) // as a kubelet: start, then report
-		code, reason := rt.runOnce(ctx, p, rule, in, f)
+		if d, ok := readyAfter(spec); ok {
+			// Its readiness probe "passes" once the delay is over.
+			go func() {
+				select {
+				case <-ctx.Done():
+				case <-time.After(d):
+					rt.reportStatus(ctx, p)
+				}
+			}()
+		}
+		code, reason := rt.runOnce(ctx, p, spec, rule, in, f)
 		f.Close() //nolint:errcheck,gosec
 		in.notify(true, code, reason)
 		log.Printf("container %s instance %d: exit %d (%s)", where, n, code, reason)
@@ -344,44 +370,155 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 		default:
 			restart = !initC || code != 0
 		}
+		c.mu.Lock()
+		c.final = !restart
+		// As the kubelet: a container that failed for the first time is
+		// restarted at once (its status says Terminated until then);
+		// from the second failure on it waits out a growing back-off in
+		// CrashLoopBackOff. One that succeeded (restartPolicy Always) is
+		// restarted at once.
+		c.backoff = restart && code != 0 && n >= 1
+		c.backoffFor = backoff
+		c.mu.Unlock()
+		go rt.reportStatus(ctx, p)
 		if !restart {
 			return code == 0
+		}
+		wait := time.Duration(0)
+		switch {
+		case code != 0 && n == 0:
+			wait = 200 * time.Millisecond // the kubelet's next sync
+		case code != 0:
+			wait = backoff
 		}
 		select {
 		case <-ctx.Done():
 			return false
-		case <-time.After(backoff):
+		case <-time.After(wait):
 		}
-		backoff = min(2*backoff, 5*time.Second)
+		if code != 0 && n >= 1 {
+			backoff = min(2*backoff, 5*time.Second)
+		}
 	}
 }
 
+// plan is what one container runs: argv in dir with env; an empty argv
+// ends at once with exit 0.
+type plan struct {
+	argv []string
+	dir  string
+	env  []string
+}
+
+// plan decides what a container runs. A Job's pod (or any pod with
+// restartPolicy Never/OnFailure) whose container names its command (ctl
+// run, a migration Job, kubectl run) runs that command in the exec
+// rule's directory and environment, as an exec in the app's pods would;
+// otherwise a container rule says; a Job's pod that neither covers
+// completes at once, as KWOK's pod-complete stage made it. false: nothing
+// (yet).
+func (rt *runtime) plan(p *corev1.Pod, spec corev1.Container) (plan, bool) {
+	rs, err := rules.Load(rt.rulesFile)
+	if err != nil {
+		log.Printf("containers: %v", err)
+		return plan{}, false
+	}
+	job := ownedByJob(p)
+	// A pod that runs to completion (a Job's, `kubectl run
+	// --restart=Never`'s) and names its command runs that command.
+	oneOff := job || (p.Spec.RestartPolicy != "" && p.Spec.RestartPolicy != corev1.RestartPolicyAlways)
+	if argv := append(append([]string{}, spec.Command...), spec.Args...); oneOff && len(argv) > 0 {
+		if r, ok := rs.FindExec(p.Namespace, p.Name, spec.Name); ok {
+			// The container's own literal variables, then the rule's (which
+			// say how this host reaches what the cluster names).
+			base := environ(rules.Exec{}, p.Name, spec.TTY)
+			for _, e := range spec.Env {
+				if e.ValueFrom == nil {
+					base = setEnv(base, e.Name, e.Name+"="+e.Value)
+				}
+			}
+			env := environ(rules.Exec{Env: append(base[3:], r.Env...)}, p.Name, spec.TTY)
+			env = append(env, "POD_NAME="+p.Name, "POD_NAMESPACE="+p.Namespace)
+			return plan{argv: argv, dir: r.WorkDir, env: env}, true
+		}
+	}
+	if r, ok := rs.FindContainer(p.Namespace, p.Name, spec.Name); ok {
+		env := environ(rules.Exec{Env: r.Env}, p.Name, false)
+		env = append(env, "POD_NAME="+p.Name, "POD_NAMESPACE="+p.Namespace)
+		return plan{argv: r.Command, dir: r.WorkDir, env: env}, true
+	}
+	if job {
+		return plan{}, true
+	}
+	return plan{}, false
+}
+
+func ownedByJob(p *corev1.Pod) bool {
+	for _, o := range p.OwnerReferences {
+		if o.Kind == "Job" {
+			return true
+		}
+	}
+	return false
+}
+
 // runOnce runs the command with its output recorded in CRI format
-// ("<RFC3339Nano> stdout F <line>"), and returns its exit code.
-func (rt *runtime) runOnce(ctx context.Context, p *corev1.Pod, rule rules.Container, in *instance, f *os.File) (int, string) {
-	env := environ(rules.Exec{Env: rule.Env}, p.Name, false)
-	env = append(env, "POD_NAME="+p.Name, "POD_NAMESPACE="+p.Namespace)
-	bin, err := lookPathIn(rule.Command[0], env, rule.WorkDir)
+// ("<RFC3339Nano> stdout F <line>") and sent to attached clients, and
+// returns its exit code. A container with stdin gets a pipe attach
+// writes to; one with tty a PTY (its controlling terminal) instead.
+func (rt *runtime) runOnce(ctx context.Context, p *corev1.Pod, spec corev1.Container, pl plan, in *instance, f *os.File) (int, string) {
+	if len(pl.argv) == 0 {
+		return 0, "Completed"
+	}
+	bin, err := lookPathIn(pl.argv[0], pl.env, pl.dir)
 	if err != nil {
 		writeCRI(f, "stderr", []byte(err.Error()))
 		return 127, "ContainerCannotRun"
 	}
-	cmd := exec.Command(bin, rule.Command[1:]...) //nolint:gosec // the rule's command is the point
-	cmd.Args[0] = rule.Command[0]
-	cmd.Dir, cmd.Env = rule.WorkDir, env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return 128, "ContainerCannotRun"
+	cmd := exec.Command(bin, pl.argv[1:]...) //nolint:gosec // the rule's command is the point
+	cmd.Args[0] = pl.argv[0]
+	cmd.Dir, cmd.Env = pl.dir, pl.env
+	type stream struct {
+		name string
+		r    io.Reader
 	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return 128, "ContainerCannotRun"
+	var streams []stream
+	var ptmx *os.File
+	if spec.TTY {
+		ptmx, err = pty.StartWithAttrs(cmd, nil, &syscall.SysProcAttr{Setsid: true, Setctty: true, Pdeathsig: syscall.SIGKILL})
+		if err != nil {
+			writeCRI(f, "stderr", []byte(err.Error()))
+			return 128, "ContainerCannotRun"
+		}
+		defer ptmx.Close() //nolint:errcheck
+		streams = []stream{{"stdout", ptmx}}
+		in.io.start(ptmx, ptmx, spec.StdinOnce)
+	} else {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			return 128, "ContainerCannotRun"
+		}
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			return 128, "ContainerCannotRun"
+		}
+		var stdin io.WriteCloser
+		if spec.Stdin {
+			if stdin, err = cmd.StdinPipe(); err != nil {
+				return 128, "ContainerCannotRun"
+			}
+		}
+		if err := cmd.Start(); err != nil {
+			writeCRI(f, "stderr", []byte(err.Error()))
+			return 128, "ContainerCannotRun"
+		}
+		streams = []stream{{"stdout", stdout}, {"stderr", stderr}}
+		if stdin != nil {
+			in.io.start(stdin, nil, spec.StdinOnce)
+		}
 	}
-	if err := cmd.Start(); err != nil {
-		writeCRI(f, "stderr", []byte(err.Error()))
-		return 128, "ContainerCannotRun"
-	}
+	defer in.io.stop()
 	pgid := cmd.Process.Pid
 	rt.procs.add(pgid)
 	defer rt.procs.remove(pgid)
@@ -391,35 +528,56 @@ func (rt *runtime) runOnce(ctx context.Context, p *corev1.Pod, rule rules.Contai
 	var wmu sync.Mutex
 	w := bufio.NewWriterSize(f, 64<<10)
 	var copies sync.WaitGroup
-	for _, s := range []struct {
-		name string
-		r    io.Reader
-	}{{"stdout", stdout}, {"stderr", stderr}} {
+	for _, s := range streams {
 		copies.Add(1)
 		go func() {
 			defer copies.Done()
-			br := bufio.NewReaderSize(s.r, 64<<10)
+			buf := make([]byte, 32<<10)
+			var pending []byte
 			for {
-				line, err := br.ReadSlice('\n')
-				if len(line) > 0 {
+				n, err := s.r.Read(buf)
+				if n > 0 {
+					// Attached clients get the bytes as they come
+					// (a prompt has no newline); the log whole lines.
+					in.io.broadcast(s.name, buf[:n])
+					pending = append(pending, buf[:n]...)
 					wmu.Lock()
-					writeCRIBuf(w, s.name, trimNL(line))
-					// Flush when the process has nothing more for us right
-					// now: batched under load, at once when idle.
-					if br.Buffered() == 0 {
-						w.Flush() //nolint:errcheck,gosec
-						in.notify(false, 0, "")
+					for {
+						i := bytes.IndexByte(pending, '\n')
+						if i < 0 {
+							break
+						}
+						writeCRIBuf(w, s.name, trimNL(pending[:i+1]))
+						pending = pending[i+1:]
 					}
+					w.Flush() //nolint:errcheck,gosec
 					wmu.Unlock()
+					in.notify(false, 0, "")
 				}
-				if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+				if err != nil {
+					if len(pending) > 0 {
+						wmu.Lock()
+						writeCRIBuf(w, s.name, pending)
+						w.Flush() //nolint:errcheck,gosec
+						wmu.Unlock()
+					}
 					return
 				}
 			}
 		}()
 	}
-	copies.Wait()
-	waitErr := cmd.Wait()
+	var waitErr error
+	if ptmx != nil {
+		// The PTY's reads end with EIO once the session's processes
+		// are gone, after what they wrote has been read.
+		waitErr = cmd.Wait()
+		syscall.Kill(-pgid, syscall.SIGKILL) //nolint:errcheck,gosec
+		copies.Wait()
+	} else {
+		// Wait closes the pipes: read them to their end first.
+		copies.Wait()
+		waitErr = cmd.Wait()
+	}
 	syscall.Kill(-pgid, syscall.SIGKILL) //nolint:errcheck,gosec // an exited container leaves nothing behind
 	wmu.Lock()
 	w.Flush() //nolint:errcheck,gosec
@@ -478,28 +636,188 @@ func containerID(p *corev1.Pod, name string, n int) string {
 	return fmt.Sprintf("fakekubelet://%s-%s-%d", uid, name, n)
 }
 
-// statusStale: a container's status does not show its current instance.
+// statusStale: the pod's status does not say what its containers do
+// (KWOK writes container statuses wholesale, without a runtime's IDs).
 func (rt *runtime) statusStale(p *corev1.Pod) bool {
-	for _, list := range [][]corev1.ContainerStatus{p.Status.InitContainerStatuses, p.Status.ContainerStatuses} {
-		for _, st := range list {
+	return rt.applyStatus(p.DeepCopy())
+}
+
+// applyStatus puts in p's status what the kubelet would report of its
+// containers: each one's current instance (its ID, restartCount, the
+// last instance's termination), running, ended (Terminated) or waiting
+// to be restarted after a failure (CrashLoopBackOff); the pod's Ready
+// condition; and, once every container ended for good, the pod's phase
+// (Succeeded when all exited 0, else Failed). It reports whether it
+// changed anything.
+func (rt *runtime) applyStatus(p *corev1.Pod) bool {
+	changed := false
+	allFinal, anyFailed, allReady, seen := true, false, true, 0
+	for li, list := range [][]corev1.ContainerStatus{p.Status.InitContainerStatuses, p.Status.ContainerStatuses} {
+		isInit := li == 0
+		for i := range list {
+			st := &list[i]
 			c := rt.lookup(p.Namespace, p.Name, st.Name)
 			if c == nil {
 				continue
 			}
 			c.mu.Lock()
-			n, running := len(c.instances)-1, c.running
+			n := len(c.instances) - 1
+			running, final, backoff, backoffFor := c.running, c.final, c.backoff, c.backoffFor
+			var in, prev *instance
+			if n >= 0 {
+				in = c.instances[n]
+			}
+			if n >= 1 {
+				prev = c.instances[n-1]
+			}
 			c.mu.Unlock()
-			if running && n >= 0 && st.ContainerID != containerID(p, st.Name, n) {
-				return true
+			if !running || in == nil {
+				allFinal = false // KWOK's status stands for what runs nothing
+				continue
+			}
+			if !isInit {
+				seen++
+			}
+			want := *st
+			want.ContainerID = containerID(p, st.Name, n)
+			want.RestartCount = int32(n) //nolint:gosec // small
+			terminated := func(x *instance, id string) *corev1.ContainerStateTerminated {
+				x.mu.Lock()
+				defer x.mu.Unlock()
+				return &corev1.ContainerStateTerminated{
+					ExitCode: int32(x.exitCode), Reason: x.reason, //nolint:gosec // exit codes are small
+					StartedAt: metav1.NewTime(x.started), FinishedAt: metav1.NewTime(x.finished), ContainerID: id,
+				}
+			}
+			if prev != nil {
+				want.LastTerminationState = corev1.ContainerState{Terminated: terminated(prev, containerID(p, st.Name, n-1))}
+			}
+			_, done := in.wait()
+			switch {
+			case done && final:
+				want.State = corev1.ContainerState{Terminated: terminated(in, want.ContainerID)}
+				want.Ready, want.Started = false, ptrBool(false)
+				in.mu.Lock()
+				anyFailed = anyFailed || in.exitCode != 0
+				in.mu.Unlock()
+			case done && !backoff:
+				// ended, about to be restarted (a first failure)
+				want.State = corev1.ContainerState{Terminated: terminated(in, want.ContainerID)}
+				want.Ready, want.Started = false, ptrBool(false)
+				allFinal = false
+			case done && backoff:
+				want.LastTerminationState = corev1.ContainerState{Terminated: terminated(in, want.ContainerID)}
+				want.State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff",
+					Message: fmt.Sprintf("back-off %s restarting failed container=%s pod=%s_%s(%s)", backoffFor, st.Name, p.Name, p.Namespace, p.UID)}}
+				want.Ready, want.Started = false, ptrBool(false)
+				allFinal = false
+			default:
+				if n == 0 && st.State.Running != nil && st.ContainerID == "" {
+					// KWOK's running state stands for the first instance
+					want.State = st.State
+				} else {
+					want.State = corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(in.started)}}
+				}
+				want.Ready, want.Started = true, ptrBool(true)
+				if d, ok := readyAfter(specOf(p, st.Name)); ok && time.Since(in.started) < d {
+					want.Ready = false // its readiness probe has not passed yet
+				}
+				allFinal = false
+			}
+			if !isInit && !want.Ready {
+				allReady = false
+			}
+			if !sameStatus(*st, want) {
+				*st = want
+				changed = true
 			}
 		}
 	}
-	return false
+	if seen == 0 {
+		return changed
+	}
+	setCond := func(t corev1.PodConditionType, ok bool, reason string) {
+		status := corev1.ConditionFalse
+		if ok {
+			status, reason = corev1.ConditionTrue, ""
+		}
+		for i := range p.Status.Conditions {
+			c := &p.Status.Conditions[i]
+			if c.Type == t {
+				if c.Status != status {
+					c.Status, c.Reason, c.LastTransitionTime = status, reason, metav1.Now()
+					changed = true
+				}
+				return
+			}
+		}
+		p.Status.Conditions = append(p.Status.Conditions, corev1.PodCondition{Type: t, Status: status, Reason: reason, LastTransitionTime: metav1.Now()})
+		changed = true
+	}
+	if allFinal && len(p.Status.ContainerStatuses) > 0 {
+		phase := corev1.PodSucceeded
+		if anyFailed {
+			phase = corev1.PodFailed
+		}
+		if p.Status.Phase != phase {
+			p.Status.Phase = phase
+			changed = true
+		}
+		setCond(corev1.PodReady, false, "PodCompleted")
+		setCond(corev1.ContainersReady, false, "PodCompleted")
+		return changed
+	}
+	setCond(corev1.PodReady, allReady, "ContainersNotReady")
+	setCond(corev1.ContainersReady, allReady, "ContainersNotReady")
+	return changed
 }
 
-// reportStatus puts every container's current instance in the pod's
-// status: its ID, restartCount, the last instance's termination, running
-// since it started.
+func ptrBool(b bool) *bool { return &b }
+
+// readyAfter: a container with a readiness probe is taken to pass it
+// once it has run for the probe's initialDelaySeconds (at least a
+// second); nothing probes for real. Without a probe a running container
+// is ready at once, as the kubelet says.
+func readyAfter(c corev1.Container) (time.Duration, bool) {
+	if c.ReadinessProbe == nil {
+		return 0, false
+	}
+	return max(time.Duration(c.ReadinessProbe.InitialDelaySeconds)*time.Second, time.Second), true
+}
+
+func specOf(p *corev1.Pod, name string) corev1.Container {
+	for _, c := range append(append([]corev1.Container{}, p.Spec.InitContainers...), p.Spec.Containers...) {
+		if c.Name == name {
+			return c
+		}
+	}
+	return corev1.Container{}
+}
+
+// sameStatus compares what applyStatus sets.
+func sameStatus(a, b corev1.ContainerStatus) bool {
+	kind := func(s corev1.ContainerState) string {
+		switch {
+		case s.Terminated != nil:
+			return fmt.Sprintf("terminated %d %s", s.Terminated.ExitCode, s.Terminated.Reason)
+		case s.Waiting != nil:
+			return "waiting " + s.Waiting.Reason
+		case s.Running != nil:
+			return "running"
+		}
+		return ""
+	}
+	last := func(s corev1.ContainerState) string {
+		if s.Terminated == nil {
+			return ""
+		}
+		return s.Terminated.ContainerID
+	}
+	return a.ContainerID == b.ContainerID && a.RestartCount == b.RestartCount && a.Ready == b.Ready &&
+		kind(a.State) == kind(b.State) && last(a.LastTerminationState) == last(b.LastTerminationState)
+}
+
+// reportStatus writes applyStatus's view of the pod to the API server.
 func (rt *runtime) reportStatus(ctx context.Context, p *corev1.Pod) {
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		cur, err := rt.client.CoreV1().Pods(p.Namespace).Get(ctx, p.Name, metav1.GetOptions{})
@@ -509,48 +827,10 @@ func (rt *runtime) reportStatus(ctx context.Context, p *corev1.Pod) {
 		if cur.UID != p.UID || cur.DeletionTimestamp != nil {
 			return nil
 		}
-		changed := false
-		for _, list := range [][]corev1.ContainerStatus{cur.Status.InitContainerStatuses, cur.Status.ContainerStatuses} {
-			for i := range list {
-				st := &list[i]
-				c := rt.lookup(p.Namespace, p.Name, st.Name)
-				if c == nil {
-					continue
-				}
-				c.mu.Lock()
-				n := len(c.instances) - 1
-				if !c.running {
-					n = -1 // KWOK's status stands for what runs nothing
-				}
-				var in, prev *instance
-				if n >= 0 {
-					in = c.instances[n]
-				}
-				if n >= 1 {
-					prev = c.instances[n-1]
-				}
-				c.mu.Unlock()
-				if in == nil || st.ContainerID == containerID(cur, st.Name, n) {
-					continue
-				}
-				changed = true
-				st.ContainerID = containerID(cur, st.Name, n)
-				if n == 0 {
-					continue // KWOK's state stands for the first instance
-				}
-				st.RestartCount = int32(n) //nolint:gosec // small
-				prev.mu.Lock()
-				st.LastTerminationState = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
-					ExitCode: int32(prev.exitCode), Reason: prev.reason, //nolint:gosec // exit codes are small
-					StartedAt: metav1.NewTime(prev.started), FinishedAt: metav1.NewTime(prev.finished),
-					ContainerID: containerID(cur, st.Name, n-1),
-				}}
-				prev.mu.Unlock()
-				st.State = corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(in.started)}}
-				st.Ready = true
-			}
+		if cur.Status.Phase == corev1.PodSucceeded || cur.Status.Phase == corev1.PodFailed {
+			return nil // terminal: nothing changes it any more
 		}
-		if !changed {
+		if !rt.applyStatus(cur) {
 			return nil
 		}
 		_, err = rt.client.CoreV1().Pods(p.Namespace).UpdateStatus(ctx, cur, metav1.UpdateOptions{})

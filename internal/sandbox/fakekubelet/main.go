@@ -1,4 +1,4 @@
-// Command fakekubelet serves the kubelet's streaming API (exec,
+// Command fakekubelet serves the kubelet's streaming API (exec, attach,
 // port-forward and containerLogs) for the sandbox's KWOK node, running commands on this host.
 //
 // KWOK keeps doing node and pod lifecycle; the API server is pointed at this
@@ -180,12 +180,14 @@ func (k *kubelet) routes() http.Handler {
 	// the pod UID before the container), GET or POST, ?command=...&command=...
 	mux.HandleFunc("/exec/{ns}/{pod}/{container}", k.serveExec)
 	mux.HandleFunc("/exec/{ns}/{pod}/{uid}/{container}", k.serveExec)
+	mux.HandleFunc("/attach/{ns}/{pod}/{container}", k.serveAttach)
+	mux.HandleFunc("/attach/{ns}/{pod}/{uid}/{container}", k.serveAttach)
 	mux.HandleFunc("/portForward/{ns}/{pod}", k.servePortForward)
 	mux.HandleFunc("/portForward/{ns}/{pod}/{uid}", k.servePortForward)
 	mux.HandleFunc("GET /containerLogs/{ns}/{pod}/{container}", k.serveContainerLogs)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		log.Printf("%s %s: not served", r.Method, r.URL.Path)
-		http.Error(w, "fakekubelet serves only exec, portForward and containerLogs, not "+r.URL.Path, http.StatusNotFound)
+		http.Error(w, "fakekubelet serves only exec, attach, portForward and containerLogs, not "+r.URL.Path, http.StatusNotFound)
 	})
 	return mux
 }
