@@ -174,6 +174,9 @@ func Reconcile(in Inputs) *Report {
 	}
 	if in.Django != nil {
 		rep.Layers[1].Detail = strings.Join(in.Django.Argv, " ")
+		if in.Django.Via != "" {
+			rep.Layers[1].Detail += ", in " + in.Django.Via
+		}
 	}
 	if in.HTTP != nil {
 		if in.HTTPErr == nil {

@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -9,6 +10,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ctlops/ctl/internal/sandbox/sandboxtest"
 	"github.com/ctlops/ctl/internal/testenv"
@@ -151,4 +157,71 @@ func TestLiveAuditSSH(t *testing.T) {
 	if !strings.Contains(shown, "ALLOWED_HOSTS = ['<redacted>']") || strings.Contains(shown+errShown, "example.com") {
 		t.Errorf("--show-settings with the env file's values:\n%s\n%s", shown, errShown)
 	}
+}
+
+// TestLiveAuditSandboxNoExec: with RBAC that refuses pods/exec (as
+// production often does) but allows Jobs, Django's check --deploy runs in
+// a one-off Job from the release instead, says so, and agrees.
+func TestLiveAuditSandboxNoExec(t *testing.T) {
+	key := randomSecret(t)
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{SecretKey: key, Debug: "False"})
+	ctx := context.Background()
+	c := a.SB.Client
+	if _, err := c.CoreV1().ServiceAccounts(a.NS).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "auditor"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RbacV1().Roles(a.NS).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "auditor"},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{""}, Resources: []string{"pods", "pods/log", "secrets", "configmaps", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
+			{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
+			{APIGroups: []string{"batch"}, Resources: []string{"jobs"}, Verbs: []string{"create", "get", "list", "watch", "delete"}},
+		}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RbacV1().RoleBindings(a.NS).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "auditor"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "auditor"},
+		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "auditor", Namespace: a.NS}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a.Kubeconfig = a.SB.WriteKubeconfig(t, a.SB.ServiceAccountConfig(t, a.NS, "auditor"), a.NS)
+	var r sandboxtest.Result
+	var doc liveDoc
+	detail := ""
+	for i := 0; i < 50; i++ { // RBAC changes reach the authorizer's cache within a moment
+		r = a.Run(t, "", "audit", "qa", "--root", a.Project, "--json", "--fail-on", "error")
+		doc = liveDoc{}
+		if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil {
+			t.Fatalf("%v\nstdout: %s\nstderr: %s", err, r.Stdout, r.Stderr)
+		}
+		for _, l := range doc.Layers {
+			if l.Name == "django" {
+				detail = l.State + ": " + l.Detail
+			}
+		}
+		if strings.Contains(detail, "one-off Job") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.HasPrefix(detail, "ran: ") || !strings.Contains(detail, "check --deploy") || !strings.Contains(detail, "(exec refused)") {
+		t.Fatalf("django layer %q (exit %d)\n%s", detail, r.Code, r.Stderr)
+	}
+	ids := map[string][]string{}
+	for _, f := range doc.Findings {
+		ids[f.ID] = f.Layers
+	}
+	if !slices.Equal(ids["security.W004"], []string{"static", "django"}) {
+		t.Errorf("W004 layers %v: Django's check in the Job does not agree", ids["security.W004"])
+	}
+	if _, ok := ids["security.W018"]; ok {
+		t.Errorf("W018 reported although the Secret sets DEBUG off: %v", ids["security.W018"])
+	}
+	if js, err := c.BatchV1().Jobs(a.NS).List(ctx, metav1.ListOptions{}); err != nil || len(js.Items) != 0 {
+		t.Errorf("the Job was left behind: %v %d", err, len(js.Items))
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "out"), []byte(r.Stdout+r.Stderr), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	testenv.AssertSecretNotInFiles(t, key, []string{dir, a.Home, a.Dir})
 }

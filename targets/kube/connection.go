@@ -383,6 +383,10 @@ func (e *ForbiddenError) Error() string {
 }
 func (e *ForbiddenError) Unwrap() error { return e.Err }
 
+// ExecRefused says the refusal is of exec into a pod (pods/exec), which a
+// one-off Job can stand in for.
+func (e *ForbiddenError) ExecRefused() bool { return e.Resource == "pods/exec" }
+
 // Hint names the Role to ask for.
 func (e *ForbiddenError) Hint() string {
 	return fmt.Sprintf("ask for a Role granting %q on %q in %s (check with: kubectl auth can-i %s %s -n %s)", e.Verb, e.Resource, e.Namespace, e.Verb, e.Resource, e.Namespace)
