@@ -70,7 +70,7 @@ docs/db.md for the list, database.exclude_table_data to add to it and
 	fl.BoolVar(&opts.Force, "force", false, "Replace the output file if it exists")
 	fl.BoolVar(&opts.IncludeAllData, "include-all-data", false, "Dump every table's rows: no default exclusions (database.exclude_table_data still applies)")
 	fl.StringSliceVar(&opts.Exclude, "exclude-table-data", nil, "Leave out the rows of these tables too (psql `pattern`s; repeatable)")
-	fl.BoolVar(&opts.Remote, "remote", false, "Run pg_dump on the host next to the database (ssh: the db role's host, else the app host) and stream the archive back")
+	fl.BoolVar(&opts.Remote, "remote", false, "Run pg_dump next to the database and stream the archive back (ssh: on the db role's host, else the app host; kubernetes: in the database's pod)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "Confirm a protected environment without the typed confirmation")
 	cmdutil.AddWhereFlags(cmd, &opts.Where)
 	cmdutil.AddHostFlags(cmd, &opts.Where, false)
@@ -91,7 +91,7 @@ func RunDump(ctx context.Context, opts *DumpOptions) error {
 	}
 	dh, canRemote := t.(targets.DBHost)
 	if opts.Remote && !canRemote {
-		return exitcode.WithHint(exitcode.Usagef("--remote needs an ssh environment; %s is %s", env.Name, env.Target),
+		return exitcode.WithHint(exitcode.Usagef("--remote needs an ssh or kubernetes environment; %s is %s", env.Name, env.Target),
 			"without --remote, pg_dump runs here through the tunnel; install the client matching the server's major version")
 	}
 	exclude := dbdump.ExcludeList(append(append([]string{}, env.Database.ExcludeTableData...), opts.Exclude...), opts.IncludeAllData)

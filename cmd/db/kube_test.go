@@ -127,5 +127,35 @@ func TestKubeDumpRestorePull(t *testing.T) {
 	if strings.Contains(r.stdout+r.stderr, password) {
 		t.Fatal("the password is in ctl's output")
 	}
+
+	// --remote: pg_dump runs in the database's pod (through exec), the
+	// archive comes back over the exec stream, the password only over its
+	// stdin; while it runs, no argv holds the password.
+	rout := filepath.Join(a.Dir, "remote.dump")
+	release = dbdumptest.Lock(t, src.Name, "auth_user")
+	cmd = exec.Command(testenv.Ctl(t), "db", "dump", "qa", "--remote", "-o", rout, "--yes")
+	cmd.Dir, cmd.Env = a.Dir, env
+	var rerr testenv.SyncBuffer
+	cmd.Stderr = &rerr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 400 && !pgDumpRunningOutside(cmd.Process.Pid); i++ {
+		time.Sleep(25 * time.Millisecond)
+	}
+	testenv.AssertSecretNotInArgv(t, password)
+	release()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("dump --remote: %v\n%s", err, rerr.String())
+	}
+	if !strings.Contains(rerr.String(), "pg_dump runs on pod "+a.NS+"/postgres-0 (container postgres) (--remote)") {
+		t.Errorf("where pg_dump ran is not said:\n%s", rerr.String())
+	}
+	if listing, err := exec.Command("pg_restore", "--list", rout).Output(); err != nil || !strings.Contains(string(listing), "auth_user") {
+		t.Fatalf("the remote dump does not list: %v", err)
+	}
+	if strings.Contains(rerr.String(), password) {
+		t.Fatal("the password is in ctl's output")
+	}
 	testenv.AssertSecretNotInFiles(t, password, roots, skip...)
 }

@@ -67,7 +67,7 @@ without a sanitiser, unless --raw and the typed confirmation.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "local", "Destination `env`ironment")
-	fl.BoolVar(&opts.Remote, "remote", false, "Run pg_dump on the source's host next to its database (ssh) and stream the archive back")
+	fl.BoolVar(&opts.Remote, "remote", false, "Run pg_dump next to the source's database and stream the archive back (ssh: on its host; kubernetes: in the database's pod)")
 	fl.BoolVar(&opts.Raw, "raw", false, "Allow a pull from a protected environment without a sanitiser (asks the typed confirmation)")
 	fl.BoolVar(&opts.DropPrevious, "drop-previous", false, "Drop the destination's previous copies (NAME_prev_*) once the swap succeeded")
 	fl.BoolVar(&opts.NoMigrateCheck, "no-migrate-check", false, "Skip manage.py migrate --check after the swap")
@@ -98,7 +98,7 @@ func RunPull(ctx context.Context, opts *PullOptions) error {
 	}
 	senv, denv := src.Env(), dst.Env()
 	if _, ok := src.(targets.DBHost); opts.Remote && !ok {
-		return exitcode.Invalidf("--remote needs an ssh source environment; %s is %s", senv.Name, senv.Target)
+		return exitcode.Invalidf("--remote needs an ssh or kubernetes source environment; %s is %s", senv.Name, senv.Target)
 	}
 	san := senv.Sanitize
 	if san.SQL != "" && san.Manage != "" {

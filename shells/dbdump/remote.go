@@ -24,7 +24,15 @@ func remoteScript(db *targets.DB, exclude []string) string {
 	var b strings.Builder
 	b.WriteString("IFS= read -r PGPASSWORD || exit 111; export PGPASSWORD; ")
 	b.WriteString("unset PGPASSFILE PGSERVICE PGSERVICEFILE PGHOSTADDR; ")
-	fmt.Fprintf(&b, "export PGHOST=%s PGPORT=%s PGDATABASE=%s PGAPPNAME=%s", shQuote(db.Host), strconv.Itoa(db.Port), shQuote(db.Name), shQuote("ctl db dump --remote"))
+	fmt.Fprintf(&b, "export PGDATABASE=%s PGAPPNAME=%s", shQuote(db.Name), shQuote("ctl db dump --remote"))
+	// No host (or port): the remote side's own defaults reach the server
+	// (Kubernetes: inside the database's pod).
+	if db.Host != "" {
+		fmt.Fprintf(&b, " PGHOST=%s", shQuote(db.Host))
+	}
+	if db.Port != 0 {
+		fmt.Fprintf(&b, " PGPORT=%s", strconv.Itoa(db.Port))
+	}
 	if db.User != "" {
 		fmt.Fprintf(&b, " PGUSER=%s", shQuote(db.User))
 	}

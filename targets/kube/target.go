@@ -40,6 +40,9 @@ type Target struct {
 	pod, container string
 	ran            []string
 	dbDirect       bool
+	// dbPod is the database's pod DatabaseHost chose (db dump --remote).
+	dbPod          *corev1.Pod
+	dbPodContainer string
 }
 
 var (

@@ -223,6 +223,10 @@ func DeployApp(t testing.TB, o AppOptions) *App {
 			Env: append([]string{"PATH=" + path, "DATABASE_URL=" + dsn, "HOME=" + a.Home, "TERM=xterm-256color", "PS1=pod$ ", "APP_ENV=" + a.NS}, envList(fromEnv)...)})
 	}
 	sb.SetPortForwardRule(t, sandbox.PortForwardRule{Namespace: a.NS, PodPrefix: "postgres", Port: 5432, Target: "127.0.0.1:" + u.Port()})
+	// Exec in the database's pod (db dump --remote): the server is where
+	// libpq's environment in that pod says, here the rig.
+	sb.SetExecRule(t, sandbox.ExecRule{Namespace: a.NS, PodPrefix: "postgres-", WorkDir: a.Dir,
+		Env: []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + a.Home, "PGHOST=" + u.Hostname(), "PGPORT=" + u.Port()}})
 	for _, comp := range comps {
 		sb.WaitPodsReady(t, a.NS, "app.kubernetes.io/component="+comp.name, comp.replicas)
 	}
