@@ -95,26 +95,13 @@ func TestSandboxEnvironmentPasses(t *testing.T) {
 
 func TestSandboxServiceAccountWithoutExec(t *testing.T) {
 	sb, ns := sandboxApp(t)
-	ctx := context.Background()
-	c := sb.Client
-	if _, err := c.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "viewer"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "viewer"},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{""}, Resources: []string{"pods", "namespaces", "services", "secrets"}, Verbs: []string{"get", "list"}},
-			{APIGroups: []string{""}, Resources: []string{"events"}, Verbs: []string{"create"}},
-			{APIGroups: []string{""}, Resources: []string{"pods/portforward"}, Verbs: []string{"get", "create"}},
-		}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "viewer"},
-		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "viewer"},
-		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "viewer", Namespace: ns}}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	viewerKC := sb.RestrictedKubeconfig(t, ns, "viewer", []rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"pods", "namespaces", "services", "secrets"}, Verbs: []string{"get", "list"}},
+		{APIGroups: []string{""}, Resources: []string{"events"}, Verbs: []string{"create"}},
+		{APIGroups: []string{""}, Resources: []string{"pods/portforward"}, Verbs: []string{"get", "create"}},
+	})
 	// A kubeconfig for the ServiceAccount, with a token from the TokenRequest API.
-	kc := sb.WriteKubeconfig(t, sb.ServiceAccountConfig(t, ns, "viewer"), ns)
+	kc := viewerKC
 	d := kubeProject(t, kc, ns)
 	var r Result
 	for i := 0; i < 50; i++ { // RBAC changes reach the authorizer's cache within a moment

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -167,23 +166,12 @@ func TestLiveAuditSandboxNoExec(t *testing.T) {
 	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{SecretKey: key, Debug: "False"})
 	ctx := context.Background()
 	c := a.SB.Client
-	if _, err := c.CoreV1().ServiceAccounts(a.NS).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "auditor"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().Roles(a.NS).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "auditor"},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{""}, Resources: []string{"pods", "pods/log", "secrets", "configmaps", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{"batch"}, Resources: []string{"jobs"}, Verbs: []string{"create", "get", "list", "watch", "delete"}},
-		}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().RoleBindings(a.NS).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "auditor"},
-		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "auditor"},
-		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "auditor", Namespace: a.NS}}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	a.Kubeconfig = a.SB.WriteKubeconfig(t, a.SB.ServiceAccountConfig(t, a.NS, "auditor"), a.NS)
+	kc := a.SB.RestrictedKubeconfig(t, a.NS, "auditor", []rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"pods", "pods/log", "secrets", "configmaps", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{"batch"}, Resources: []string{"jobs"}, Verbs: []string{"create", "get", "list", "watch", "delete"}},
+	})
+	a.Kubeconfig = kc
 	var r sandboxtest.Result
 	var doc liveDoc
 	detail := ""

@@ -130,22 +130,8 @@ func TestKubeResolutionErrors(t *testing.T) {
 
 func TestKubeRBACNamesTheMissingPermission(t *testing.T) {
 	a := deployApp(t, false)
-	ctx := context.Background()
-	c := a.SB.Client
-	if _, err := c.CoreV1().ServiceAccounts(a.NS).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "viewer"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().Roles(a.NS).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "pod-viewer"},
-		Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list"}}}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().RoleBindings(a.NS).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "viewer"},
-		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "pod-viewer"},
-		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "viewer", Namespace: a.NS}}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	kc := a.SB.WriteKubeconfig(t, a.SB.ServiceAccountConfig(t, a.NS, "viewer"), a.NS)
-	a.Kubeconfig = kc
+	viewerKC := a.SB.RestrictedKubeconfig(t, a.NS, "viewer", []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list"}}})
+	a.Kubeconfig = viewerKC
 	var r sandboxtest.Result
 	for i := 0; i < 50; i++ { // RBAC changes reach the authorizer's cache within a moment
 		r = a.Run(t, "", "exec", "qa", "--", "true")

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -19,40 +18,18 @@ func TestRBACNamesTheMissingPermission(t *testing.T) {
 	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{})
 	ctx := context.Background()
 	c := a.SB.Client
-	if _, err := c.CoreV1().ServiceAccounts(a.NS).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "reader"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().Roles(a.NS).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "reader"},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
-		}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().RoleBindings(a.NS).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "reader"},
-		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "reader"},
-		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "reader", Namespace: a.NS}}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	readerKC := a.SB.RestrictedKubeconfig(t, a.NS, "reader", []rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
+	})
 	// One who may create and delete Jobs but not watch them: ctl run
 	// says so instead of waiting forever, and deletes its Job.
-	if _, err := c.CoreV1().ServiceAccounts(a.NS).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "starter"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().Roles(a.NS).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "starter"},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{"batch"}, Resources: []string{"jobs"}, Verbs: []string{"create", "delete"}},
-		}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.RbacV1().RoleBindings(a.NS).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "starter"},
-		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "starter"},
-		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "starter", Namespace: a.NS}}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	a.Kubeconfig = a.SB.WriteKubeconfig(t, a.SB.ServiceAccountConfig(t, a.NS, "starter"), a.NS)
+	starterKC := a.SB.RestrictedKubeconfig(t, a.NS, "starter", []rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{"apps"}, Resources: []string{"replicasets", "deployments"}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{"batch"}, Resources: []string{"jobs"}, Verbs: []string{"create", "delete"}},
+	})
+	a.Kubeconfig = starterKC
 	var r sandboxtest.Result
 	for i := 0; i < 50; i++ {
 		r = a.Run(t, "", "run", "qa", "--", "true")
@@ -68,7 +45,7 @@ func TestRBACNamesTheMissingPermission(t *testing.T) {
 		t.Fatalf("the Job was left behind: %v %d", err, len(js.Items))
 	}
 
-	a.Kubeconfig = a.SB.WriteKubeconfig(t, a.SB.ServiceAccountConfig(t, a.NS, "reader"), a.NS)
+	a.Kubeconfig = readerKC
 	for _, tc := range []struct {
 		args []string
 		want string

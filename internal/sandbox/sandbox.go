@@ -36,6 +36,7 @@ import (
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
@@ -335,6 +336,28 @@ func (s *Sandbox) ServiceAccountConfig(t testing.TB, ns, name string) *rest.Conf
 	cfg := rest.AnonymousClientConfig(s.Config)
 	cfg.BearerToken = tr.Status.Token
 	return cfg
+}
+
+// RestrictedKubeconfig creates the ServiceAccount ns/name, a Role name
+// with rules and its RoleBinding, and writes a kubeconfig authenticating
+// as that ServiceAccount (ServiceAccountConfig, WriteKubeconfig): a user
+// with only those rights. RBAC changes reach the authorizer's cache
+// within a moment: callers retry until the refusal they test shows.
+func (s *Sandbox) RestrictedKubeconfig(t testing.TB, ns, name string, rules []rbacv1.PolicyRule) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.Client.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Client.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: rules}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Client.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: name},
+		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: name, Namespace: ns}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return s.WriteKubeconfig(t, s.ServiceAccountConfig(t, ns, name), ns)
 }
 
 // WriteKubeconfig writes cfg (e.g. from ServiceAccountConfig) as a

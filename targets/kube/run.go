@@ -63,28 +63,21 @@ func jobName(base, verb string) string {
 // template finds the component's Deployment (through the chosen pod's
 // ReplicaSet) for the Job's pod template; nil when the pod has none.
 func (t *Target) template(ctx context.Context, pod *corev1.Pod) (*appsv1.Deployment, error) {
-	c := t.conn
 	for _, o := range pod.OwnerReferences {
 		if o.Kind != "ReplicaSet" {
 			continue
 		}
-		actx, cancel := c.APIContext(ctx)
 		rs := &appsv1.ReplicaSet{}
-		err := c.Apps.Get().Namespace(pod.Namespace).Resource("replicasets").Name(o.Name).Do(actx).Into(rs)
-		cancel()
-		if err != nil {
-			return nil, c.Classify(err, "get", "replicasets.apps", pod.Namespace)
+		if err := t.getApps(ctx, "replicasets", o.Name, rs); err != nil {
+			return nil, err
 		}
 		for _, ro := range rs.OwnerReferences {
 			if ro.Kind != "Deployment" {
 				continue
 			}
-			actx, cancel := c.APIContext(ctx)
 			dep := &appsv1.Deployment{}
-			err := c.Apps.Get().Namespace(pod.Namespace).Resource("deployments").Name(ro.Name).Do(actx).Into(dep)
-			cancel()
-			if err != nil {
-				return nil, c.Classify(err, "get", "deployments.apps", pod.Namespace)
+			if err := t.getApps(ctx, "deployments", ro.Name, dep); err != nil {
+				return nil, err
 			}
 			return dep, nil
 		}
