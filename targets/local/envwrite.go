@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"github.com/ctlops/ctl/internal/atomicfile"
-	"github.com/ctlops/ctl/internal/dotenv"
 	"github.com/ctlops/ctl/targets"
 )
 
@@ -31,38 +30,7 @@ func (t *Target) WriteAppEnv(_ context.Context, changes []targets.EnvChange) (*t
 		return nil, fmt.Errorf("environment %q: %w", t.env.Name, err)
 	}
 	defer clear(data)
-	vars, err := dotenv.Parse(file, data)
-	if err != nil {
-		var pe *dotenv.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: line %d: %s", file, pe.Line, pe.Msg)
-		}
-		return nil, err
-	}
-	set := map[string]string{}
-	var unset, conflicts []string
-	for _, c := range changes {
-		if c.Source.Kind != targets.SourceFile {
-			return nil, fmt.Errorf("%s: defined in %s, which ctl does not write", c.Key, c.Source)
-		}
-		cur, ok := dotenv.Lookup(vars, c.Key)
-		switch {
-		case c.Delete && !ok, !c.Delete && ok && cur.Value == c.New:
-		case ok == c.HadOld && cur.Value == c.Old:
-		default:
-			conflicts = append(conflicts, c.Key)
-			continue
-		}
-		if c.Delete {
-			unset = append(unset, c.Key)
-		} else {
-			set[c.Key] = c.New
-		}
-	}
-	if len(conflicts) > 0 {
-		return nil, &targets.EnvConflictError{Where: file, Keys: conflicts}
-	}
-	out, err := dotenv.Edit(file, data, set, unset)
+	out, err := targets.MergeEnvFile(file, data, changes)
 	if err != nil {
 		return nil, err
 	}

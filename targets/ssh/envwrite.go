@@ -5,13 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os/exec"
 	"path"
 	"strings"
 
-	"github.com/ctlops/ctl/internal/dotenv"
 	"github.com/ctlops/ctl/internal/run"
 	"github.com/ctlops/ctl/targets"
 )
@@ -78,7 +76,7 @@ func (t *Target) WriteAppEnv(ctx context.Context, changes []targets.EnvChange) (
 			if err != nil {
 				return nil, err
 			}
-			if _, err := mergeFile(t.display(h)+":"+f, data, byFile[f]); err != nil {
+			if _, err := targets.MergeEnvFile(t.display(h)+":"+f, data, byFile[f]); err != nil {
 				return nil, err
 			}
 			plan = append(plan, hostFile{h, f, data, ok})
@@ -88,7 +86,7 @@ func (t *Target) WriteAppEnv(ctx context.Context, changes []targets.EnvChange) (
 	for _, p := range plan {
 		where := t.display(p.host) + ":" + p.file
 		for attempt := 0; ; attempt++ {
-			out, err := mergeFile(where, p.data, byFile[p.file])
+			out, err := targets.MergeEnvFile(where, p.data, byFile[p.file])
 			if err != nil {
 				return res, err
 			}
@@ -115,44 +113,6 @@ func (t *Target) WriteAppEnv(ctx context.Context, changes []targets.EnvChange) (
 		clear(plan[i].data)
 	}
 	return res, nil
-}
-
-// mergeFile checks each change against the file's current values and
-// returns the new content.
-func mergeFile(where string, data []byte, cs []targets.EnvChange) ([]byte, error) {
-	vars, err := dotenv.Parse(where, data)
-	if err != nil {
-		var pe *dotenv.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: line %d: %s", where, pe.Line, pe.Msg)
-		}
-		return nil, err
-	}
-	set := map[string]string{}
-	var unset, conflicts []string
-	for _, c := range cs {
-		key := c.Source.Key
-		if key == "" {
-			key = c.Key
-		}
-		cur, ok := dotenv.Lookup(vars, key)
-		switch {
-		case c.Delete && !ok, !c.Delete && ok && cur.Value == c.New:
-		case ok == c.HadOld && cur.Value == c.Old:
-		default:
-			conflicts = append(conflicts, c.Key)
-			continue
-		}
-		if c.Delete {
-			unset = append(unset, key)
-		} else {
-			set[key] = c.New
-		}
-	}
-	if len(conflicts) > 0 {
-		return nil, &targets.EnvConflictError{Where: where, Keys: conflicts}
-	}
-	return dotenv.Edit(where, data, set, unset)
 }
 
 func (t *Target) inDir(file, script string) string {

@@ -85,7 +85,7 @@ func TestWriteScript(t *testing.T) {
 func TestMergeFile(t *testing.T) {
 	data := []byte("export A=1\nB=2\n")
 	src := targets.EnvSource{Kind: targets.SourceFile, Name: ".env"}
-	out, err := mergeFile("h:.env", data, []targets.EnvChange{
+	out, err := targets.MergeEnvFile("h:.env", data, []targets.EnvChange{
 		{Key: "A", Old: "1", HadOld: true, New: "x y", Source: src},
 		{Key: "B", Old: "2", HadOld: true, Delete: true, Source: src},
 		{Key: "C", New: "3", Source: src},
@@ -93,12 +93,12 @@ func TestMergeFile(t *testing.T) {
 	if err != nil || string(out) != "export A='x y'\nC=3\n" {
 		t.Fatalf("%q %v", out, err)
 	}
-	_, err = mergeFile("h:.env", data, []targets.EnvChange{{Key: "B", Old: "0", HadOld: true, New: "9", Source: src}})
+	_, err = targets.MergeEnvFile("h:.env", data, []targets.EnvChange{{Key: "B", Old: "0", HadOld: true, New: "9", Source: src}})
 	var ce *targets.EnvConflictError
 	if !errors.As(err, &ce) || ce.Keys[0] != "B" || ce.Where != "h:.env" {
 		t.Fatalf("%v", err)
 	}
-	if _, err := mergeFile("h:.env", []byte("A=1\nnot a line\n"), nil); err == nil || strings.Contains(err.Error(), "not a line") || !strings.Contains(err.Error(), "line 2") {
+	if _, err := targets.MergeEnvFile("h:.env", []byte("A=1\nnot a line\n"), nil); err == nil || strings.Contains(err.Error(), "not a line") || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("malformed file: %v", err)
 	}
 }
