@@ -19,7 +19,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/creack/pty"
 	"k8s.io/cri-streaming/pkg/streaming/remotecommand"
 )
 
@@ -117,19 +116,7 @@ func (s *ioState) attach(ctx context.Context, in io.Reader, out, errOut io.Write
 		}()
 	}
 	if tty != nil && resize != nil {
-		go func() {
-			for {
-				select {
-				case sz, ok := <-resize:
-					if !ok {
-						return
-					}
-					pty.Setsize(tty, &pty.Winsize{Rows: sz.Height, Cols: sz.Width}) //nolint:errcheck,gosec
-				case <-s.ended:
-					return
-				}
-			}
-		}()
+		go forwardResizes(tty, resize, s.ended)
 	}
 	select {
 	case <-s.ended:

@@ -318,19 +318,7 @@ func (k *kubelet) runTTY(ctx context.Context, c *exec.Cmd, in io.Reader, out io.
 
 	done := make(chan struct{})
 	defer close(done)
-	go func() {
-		for {
-			select {
-			case sz, ok := <-resize:
-				if !ok {
-					return
-				}
-				pty.Setsize(ptmx, &pty.Winsize{Rows: sz.Height, Cols: sz.Width}) //nolint:errcheck,gosec
-			case <-done:
-				return
-			}
-		}
-	}()
+	go forwardResizes(ptmx, resize, done)
 	if in != nil {
 		go io.Copy(ptmx, in) //nolint:errcheck // ends with the stream or the PTY
 	}
@@ -414,4 +402,20 @@ func quote(cmd []string) string {
 		s = s[:200] + "…"
 	}
 	return s
+}
+
+// forwardResizes sets the PTY's window size to each resize the client
+// sends, until the channel closes or done.
+func forwardResizes(ptmx *os.File, resize <-chan remotecommand.TerminalSize, done <-chan struct{}) {
+	for {
+		select {
+		case sz, ok := <-resize:
+			if !ok {
+				return
+			}
+			pty.Setsize(ptmx, &pty.Winsize{Rows: sz.Height, Cols: sz.Width}) //nolint:errcheck,gosec
+		case <-done:
+			return
+		}
+	}
 }
