@@ -31,6 +31,9 @@ type RunRequest struct {
 	// Verb names the run (Kubernetes: the Job is <deployment>-<verb>-xxxxx
 	// and labelled with it); "run" when empty.
 	Verb string
+	// Size overrides the app container's resources (Kubernetes: requests
+	// and limits alike): "cpu=2,memory=4Gi", either left out at will.
+	Size string
 }
 
 // RunInfo says what a run is: its name (Job name, unit, pid), the image

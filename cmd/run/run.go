@@ -15,10 +15,12 @@ import (
 
 	"github.com/ctlops/ctl/cmd/cmdutil"
 	"github.com/ctlops/ctl/cmd/cmdutil/session"
+	"github.com/ctlops/ctl/internal/config"
 	"github.com/ctlops/ctl/internal/exitcode"
 	"github.com/ctlops/ctl/internal/tableprinter"
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
+	"github.com/ctlops/ctl/targets/kube"
 )
 
 // Options are the inputs of `ctl run`.
@@ -26,6 +28,7 @@ type Options struct {
 	session.Options
 	Detach   bool
 	Deadline time.Duration
+	Size     string
 	List     bool
 	Attach   string
 	Kill     string
@@ -42,7 +45,7 @@ var JSONFields = []string{"env", "job", "image", "pod", "host", "exitCode", "rea
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{Options: session.NewOptions(f), Now: time.Now}
 	cmd := &cobra.Command{
-		Use:   "run <env> [--component <name>] [--detach] [--deadline <d>] -- <command> [<arg>...]",
+		Use:   "run <env> [--component <name>] [--detach] [--deadline <d>] [--size cpu=<q>,memory=<q>] -- <command> [<arg>...]",
 		Short: "Run a one-off command in a fresh copy of the app",
 		Long: `Run one command apart from the serving processes, with the app's image,
 environment and secrets: on Kubernetes a Job built from the component's
@@ -93,6 +96,9 @@ exec'.`,
 			if opts.Deadline < 0 {
 				return cmdutil.UsageErrorf("--deadline must be positive")
 			}
+			if _, err := kube.ParseSize(opts.Size); err != nil {
+				return cmdutil.UsageErrorf("%s", err)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -106,6 +112,7 @@ exec'.`,
 	fl.BoolVar(&opts.List, "list", false, "List the runs ctl started in the environment")
 	fl.StringVar(&opts.Attach, "attach", "", "Follow the detached run `NAME` to its end (its exit code)")
 	fl.StringVar(&opts.Kill, "kill", "", "Stop and delete the run `NAME`")
+	fl.StringVar(&opts.Size, "size", "", "The run's CPU and memory, requests and limits alike (Kubernetes), e.g. `cpu=2,memory=4Gi`; the Deployment's otherwise")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter, JSONFields)
 	return cmd
 }
@@ -117,6 +124,9 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	runner, ok := t.(targets.Runner)
+	if opts.Size != "" && t.Env().Target != config.TargetKubernetes {
+		return exitcode.Invalidf("ctl run --size: environment %q is %s; sizes apply to Kubernetes Jobs", t.Env().Name, t.Env().Target)
+	}
 	switch {
 	case opts.List:
 		if !ok {
@@ -153,7 +163,7 @@ func runJob(ctx context.Context, opts *Options, t targets.Target, runner targets
 	tty := io.IsStdinTTY() && io.IsStdoutTTY() && !opts.Exporter.Enabled()
 	req := targets.RunRequest{
 		Argv: opts.Args, Display: strings.Join(shells.RedactArgs(opts.Args), " "), TTY: tty, Stdout: io.Out, Stderr: io.ErrOut, Detach: opts.Detach,
-		Deadline: opts.Deadline, User: session.CurrentUser(), Session: session.NewID(),
+		Deadline: opts.Deadline, User: session.CurrentUser(), Session: session.NewID(), Size: opts.Size,
 	}
 	if tty {
 		req.Stdin = io.In

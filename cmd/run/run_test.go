@@ -38,6 +38,9 @@ func TestRunFlags(t *testing.T) {
 	if o.Env != "qa" || !o.Detach || o.Deadline != 90*time.Minute || o.Where.Component != "worker" || strings.Join(o.Args, " ") != "python manage.py check" {
 		t.Fatalf("%+v", o)
 	}
+	if o, err = parse(t, "qa", "--size", "cpu=2,memory=4Gi", "--", "true"); err != nil || o.Size != "cpu=2,memory=4Gi" {
+		t.Fatalf("--size: %v %+v", err, o)
+	}
 	if o, err = parse(t, "--list", "qa"); err != nil || !o.List || o.Env != "qa" {
 		t.Fatalf("--list: %v %+v", err, o)
 	}
@@ -49,6 +52,8 @@ func TestRunFlags(t *testing.T) {
 		{"--list", "qa", "--", "true"},  // --list takes none
 		{"--list", "--kill", "x", "qa"}, // exclusive
 		{"qa", "--deadline", "-1s", "--", "true"},
+		{"qa", "--size", "gpu=1", "--", "true"},
+		{"qa", "--size", "cpu=lots", "--", "true"},
 	} {
 		if _, err := parse(t, bad...); !errors.Is(err, exitcode.ErrUsage) {
 			t.Errorf("%q: %v, want a usage error", bad, err)
@@ -77,5 +82,14 @@ func TestRunLocal(t *testing.T) {
 	cmd.Env = testenv.CleanEnv("HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"))
 	if _, errOut, code := testenv.Run(t, cmd, ""); code != 255 || !strings.Contains(errOut, "not available on local") {
 		t.Fatalf("--detach on local: exit %d\n%s", code, errOut)
+	}
+	cmd = exec.Command(testenv.Ctl(t), "run", "dev", "--size", "cpu=1", "--", "touch", "ran")
+	cmd.Dir = dir
+	cmd.Env = testenv.CleanEnv("HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"))
+	if _, errOut, code := testenv.Run(t, cmd, ""); code != 255 || !strings.Contains(errOut, "sizes apply to Kubernetes Jobs") {
+		t.Fatalf("--size on local: exit %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ran")); err == nil {
+		t.Fatal("--size on local ran the command anyway")
 	}
 }

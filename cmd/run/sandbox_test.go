@@ -101,7 +101,7 @@ func TestRunSandbox(t *testing.T) {
 
 	t.Run("a password in the command stays out of the Job and the trail", func(t *testing.T) {
 		const pw = "hunter2-" + "not-in-the-trail"
-		r := a.Run(t, "", "run", "qa", "--detach", "--", "sh", "-c", "sleep 30", "x", "--password="+pw)
+		r := a.Run(t, "", "run", "qa", "--detach", "--size", "cpu=1500m,memory=768Mi", "--", "sh", "-c", "sleep 30", "x", "--password="+pw)
 		name := strings.TrimSpace(r.Stdout)
 		if r.Code != 0 {
 			t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
@@ -112,6 +112,12 @@ func TestRunSandbox(t *testing.T) {
 		}
 		if ann := j.Annotations["ctlops.dev/command"]; strings.Contains(ann, pw) || !strings.Contains(ann, "--password=***") {
 			t.Errorf("command annotation %q", ann)
+		}
+		// --size: the Job's container asks for (and is limited to) it.
+		res := j.Spec.Template.Spec.Containers[0].Resources
+		cpu, mem, lcpu := res.Requests[corev1.ResourceCPU], res.Requests[corev1.ResourceMemory], res.Limits[corev1.ResourceCPU]
+		if cpu.String() != "1500m" || mem.String() != "768Mi" || lcpu.String() != "1500m" {
+			t.Errorf("--size: requests cpu %s memory %s, limit cpu %s", cpu.String(), mem.String(), lcpu.String())
 		}
 		if k := a.Run(t, "", "run", "qa", "--kill", name); k.Code != 0 {
 			t.Fatalf("--kill: %s", k.Stderr)

@@ -88,6 +88,10 @@ func (t *Target) template(ctx context.Context, pod *corev1.Pod) (*appsv1.Deploym
 // PrepareRun builds the Job of a run without creating it (what migrate's
 // plan and the tests look at).
 func (t *Target) PrepareRun(ctx context.Context, r targets.RunRequest, verb string) (*batchv1.Job, error) {
+	size, err := ParseSize(r.Size)
+	if err != nil {
+		return nil, exitcode.Usagef("%s", err)
+	}
 	pod, err := t.choosePod(ctx)
 	if err != nil {
 		return nil, err
@@ -108,7 +112,7 @@ func (t *Target) PrepareRun(ctx context.Context, r targets.RunRequest, verb stri
 	job := BuildRunJob(dep, pod, RunJobSpec{
 		Name: jobName(base, verb), Namespace: t.namespace, Container: container, Component: comp,
 		Argv: r.Argv, Command: orDefault(r.Display, strings.Join(r.Argv, " ")), Stdin: r.Stdin != nil && !r.TTY, TTY: r.TTY,
-		Deadline: r.Deadline, Verb: verb, User: r.User, Session: r.Session,
+		Deadline: r.Deadline, Verb: verb, User: r.User, Session: r.Session, Size: size,
 	})
 	return job, nil
 }

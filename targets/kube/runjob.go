@@ -4,6 +4,7 @@ package kube
 // pure function so that its rules are tested without a cluster.
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -45,6 +47,9 @@ type RunJobSpec struct {
 	Verb       string        // run, migrate
 	User       string
 	Session    string
+	// Size replaces the app container's requests and limits of these
+	// resources (ctl run --size); others stay as the Deployment has them.
+	Size corev1.ResourceList
 }
 
 // sidecar injectors' annotations: a Job's pod must not get a mesh sidecar
@@ -87,6 +92,15 @@ func BuildRunJob(dep *appsv1.Deployment, pod *corev1.Pod, spec RunJobSpec) *batc
 	app.LivenessProbe, app.ReadinessProbe, app.StartupProbe = nil, nil, nil
 	app.Ports, app.Lifecycle = nil, nil
 	app.Stdin, app.StdinOnce, app.TTY = spec.Stdin || spec.TTY, spec.Stdin || spec.TTY, spec.TTY
+	for name, q := range spec.Size {
+		if app.Resources.Requests == nil {
+			app.Resources.Requests = corev1.ResourceList{}
+		}
+		if app.Resources.Limits == nil {
+			app.Resources.Limits = corev1.ResourceList{}
+		}
+		app.Resources.Requests[name], app.Resources.Limits[name] = q, q
+	}
 	ps.Containers = []corev1.Container{*app}
 	for i := range ps.InitContainers {
 		c := &ps.InitContainers[i]
@@ -183,4 +197,25 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
+}
+
+// ParseSize reads ctl run --size: "cpu=2,memory=4Gi" (either may be left
+// out), each a Kubernetes quantity.
+func ParseSize(s string) (corev1.ResourceList, error) {
+	out := corev1.ResourceList{}
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok || (k != "cpu" && k != "memory") {
+			return nil, fmt.Errorf("--size %q: expected cpu=QUANTITY and/or memory=QUANTITY, comma-separated (e.g. cpu=2,memory=4Gi)", s)
+		}
+		q, err := resource.ParseQuantity(v)
+		if err != nil || q.Sign() <= 0 {
+			return nil, fmt.Errorf("--size %q: %s=%q is not a positive quantity (e.g. cpu=500m, memory=512Mi)", s, k, v)
+		}
+		out[corev1.ResourceName(k)] = q
+	}
+	return out, nil
 }

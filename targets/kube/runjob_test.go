@@ -6,6 +6,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -147,5 +148,46 @@ func TestPinnedImage(t *testing.T) {
 		if got := PinnedImage(tc.image, pod(tc.id), "web"); got != tc.want {
 			t.Errorf("PinnedImage(%q, %q) = %q, want %q", tc.image, tc.id, got, tc.want)
 		}
+	}
+}
+
+// --size replaces the named resources' requests and limits of the app
+// container and keeps the others as the Deployment has them.
+func TestBuildRunJobSize(t *testing.T) {
+	dep, pod := runFixture()
+	web := &dep.Spec.Template.Spec.Containers[1]
+	web.Resources = corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("250m"), corev1.ResourceMemory: resource.MustParse("256Mi"), corev1.ResourceEphemeralStorage: resource.MustParse("1Gi")},
+		Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("512Mi")},
+	}
+	size, err := ParseSize("cpu=2, memory=4Gi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := BuildRunJob(dep, pod, RunJobSpec{Name: "x", Container: "web", Argv: []string{"true"}, Size: size})
+	r := job.Spec.Template.Spec.Containers[0].Resources
+	for _, tc := range []struct {
+		list corev1.ResourceList
+		name corev1.ResourceName
+		want string
+	}{
+		{r.Requests, corev1.ResourceCPU, "2"}, {r.Limits, corev1.ResourceCPU, "2"},
+		{r.Requests, corev1.ResourceMemory, "4Gi"}, {r.Limits, corev1.ResourceMemory, "4Gi"},
+		{r.Requests, corev1.ResourceEphemeralStorage, "1Gi"},
+	} {
+		if q := tc.list[tc.name]; q.String() != tc.want {
+			t.Errorf("%s = %s, want %s", tc.name, q.String(), tc.want)
+		}
+	}
+	if q := dep.Spec.Template.Spec.Containers[1].Resources.Requests[corev1.ResourceCPU]; q.String() != "250m" {
+		t.Errorf("the Deployment was changed: cpu %s", q.String())
+	}
+	for _, bad := range []string{"cpu", "gpu=1", "cpu=-1", "memory=lots", "cpu=0"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q): no error", bad)
+		}
+	}
+	if s, err := ParseSize(""); err != nil || len(s) != 0 {
+		t.Errorf("empty: %v %v", s, err)
 	}
 }
