@@ -12,6 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/ctlops/ctl/internal/sandbox"
 	"github.com/ctlops/ctl/internal/sandbox/sandboxtest"
@@ -189,6 +190,22 @@ func TestRestartSandboxUnschedulable(t *testing.T) {
 	}
 	r := a.Run(t, "", "restart", "qa", "web", "--timeout", "10m")
 	if r.Code != 1 || !strings.Contains(r.Stderr, "restart failed: FailedScheduling") || !strings.Contains(r.Stderr, "node(s) didn't match") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// A release whose image cannot be pulled (its registry does not resolve):
+// the restart fails at once with the kubelet's pull error, not at the
+// deadline.
+func TestRestartSandboxImagePull(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 1, Logs: true, LogInterval: "1"})
+	patch := []byte(`{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"registry.invalid/myapp:2"}]}}}}`)
+	if _, err := a.SB.Client.AppsV1().Deployments(a.NS).Patch(context.Background(), "web", types.StrategicMergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r := a.Run(t, "", "restart", "qa", "web", "--timeout", "10m")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "restart failed: ") || !strings.Contains(r.Stderr, "registry.invalid/myapp:2") ||
+		!(strings.Contains(r.Stderr, "ErrImagePull") || strings.Contains(r.Stderr, "ImagePullBackOff")) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 }

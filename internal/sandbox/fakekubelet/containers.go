@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -90,6 +91,9 @@ type container struct {
 	final, backoff bool
 	// backoffFor is the current back-off's length, for the status message.
 	backoffFor time.Duration
+	// pull is why its image cannot be pulled (ErrImagePull, then
+	// ImagePullBackOff), with pullMsg the message; "" once it could be.
+	pull, pullMsg string
 }
 
 func (c *container) current() *instance {
@@ -314,9 +318,27 @@ func (rt *runtime) runContainer(ctx context.Context, p *corev1.Pod, spec corev1.
 	if c == nil {
 		return false
 	}
+	where := fmt.Sprintf("%s/%s[%s]", p.Namespace, p.Name, spec.Name)
+	if msg, fails := pullFails(spec.Image); fails {
+		// As the kubelet: the pull fails (ErrImagePull), is retried after a
+		// back-off (ImagePullBackOff), and so on; nothing ever runs.
+		log.Printf("container %s: %s", where, msg)
+		for _, reason := range []string{"ErrImagePull", "ImagePullBackOff"} {
+			c.mu.Lock()
+			c.pull, c.pullMsg = reason, msg
+			c.mu.Unlock()
+			go rt.reportStatus(ctx, p)
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(time.Second):
+			}
+		}
+		<-ctx.Done()
+		return false
+	}
 	find := func() (plan, bool) { return rt.plan(p, spec) }
 	rule, ok := find()
-	where := fmt.Sprintf("%s/%s[%s]", p.Namespace, p.Name, spec.Name)
 	backoff := time.Second
 	for n := 0; ; n++ {
 		in := newInstance(filepath.Join(dir, fmt.Sprintf("%s.%d.log", spec.Name, n)))
@@ -663,6 +685,7 @@ func (rt *runtime) applyStatus(p *corev1.Pod) bool {
 			c.mu.Lock()
 			n := len(c.instances) - 1
 			running, final, backoff, backoffFor := c.running, c.final, c.backoff, c.backoffFor
+			pull, pullMsg := c.pull, c.pullMsg
 			var in, prev *instance
 			if n >= 0 {
 				in = c.instances[n]
@@ -671,6 +694,21 @@ func (rt *runtime) applyStatus(p *corev1.Pod) bool {
 				prev = c.instances[n-1]
 			}
 			c.mu.Unlock()
+			if pull != "" {
+				want := *st
+				want.ContainerID, want.Ready, want.Started = "", false, ptrBool(false)
+				want.State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: pull, Message: pullMsg}}
+				allFinal = false
+				if !isInit {
+					seen++
+					allReady = false
+				}
+				if !sameStatus(*st, want) {
+					*st = want
+					changed = true
+				}
+				continue
+			}
 			if !running || in == nil {
 				allFinal = false // KWOK's status stands for what runs nothing
 				continue
@@ -839,4 +877,22 @@ func (rt *runtime) reportStatus(ctx context.Context, p *corev1.Pod) {
 	if err != nil && !apierrors.IsNotFound(err) && ctx.Err() == nil {
 		log.Printf("pod %s/%s: status: %v", p.Namespace, p.Name, err)
 	}
+}
+
+// pullFails says whether image cannot be pulled, and the kubelet's
+// message: an image from a registry under the reserved .invalid domain
+// (RFC 2606), which no resolver answers for (registry.invalid/app:2).
+func pullFails(image string) (string, bool) {
+	host, _, ok := strings.Cut(image, "/")
+	if !ok || (!strings.Contains(host, ".") && !strings.Contains(host, ":")) {
+		return "", false // docker.io
+	}
+	h := host
+	if i := strings.LastIndexByte(h, ':'); i > 0 {
+		h = h[:i]
+	}
+	if h != "invalid" && !strings.HasSuffix(h, ".invalid") {
+		return "", false
+	}
+	return fmt.Sprintf("failed to pull and unpack image %q: failed to resolve reference %q: dial tcp: lookup %s: no such host", image, image, h), true
 }

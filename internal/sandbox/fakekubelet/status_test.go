@@ -115,4 +115,32 @@ func TestApplyStatus(t *testing.T) {
 	if p.Status.Phase != corev1.PodRunning || p.Status.Conditions[0].Status != corev1.ConditionFalse {
 		t.Fatalf("phase %s, conditions %+v", p.Status.Phase, p.Status.Conditions)
 	}
+
+	// An image that cannot be pulled: waiting with the pull's reason,
+	// never Ready, no container ID, the pod neither Succeeded nor Failed.
+	c.instances, c.running, c.final, c.backoff = nil, false, false, false
+	c.pull, c.pullMsg = "ImagePullBackOff", "Back-off pulling image"
+	p = pod()
+	if !rt.applyStatus(p) {
+		t.Fatal("nothing changed for an image pull failure")
+	}
+	st = p.Status.ContainerStatuses[0]
+	if st.State.Waiting == nil || st.State.Waiting.Reason != "ImagePullBackOff" || st.Ready || st.ContainerID != "" {
+		t.Fatalf("image pull failure: status %+v", st)
+	}
+	if p.Status.Phase != corev1.PodRunning || p.Status.Conditions[0].Status != corev1.ConditionFalse {
+		t.Fatalf("image pull failure: phase %s, conditions %+v", p.Status.Phase, p.Status.Conditions)
+	}
+}
+
+func TestPullFails(t *testing.T) {
+	for image, fails := range map[string]bool{
+		"registry.invalid/myapp:2": true, "registry.invalid:5000/myapp:2": true, "invalid/x": false, "invalid:5000/x": true,
+		"myapp:1.4.2": false, "nginx": false, "library/nginx:1.27": false, "registry.example.com:5000/myapp@sha256:abcd": false,
+	} {
+		msg, got := pullFails(image)
+		if got != fails || (got && !strings.Contains(msg, "no such host")) {
+			t.Errorf("%s: %v %q, want %v", image, got, msg, fails)
+		}
+	}
 }
