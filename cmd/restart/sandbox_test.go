@@ -209,3 +209,20 @@ func TestRestartSandboxImagePull(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 }
+
+// New pods that run but never become Ready (a readiness probe that does
+// not pass) neither crash nor stay unscheduled: the Deployment's
+// progress deadline says the rollout is stuck, and the restart fails
+// with it, not at ctl's own --timeout.
+func TestRestartSandboxProgressDeadline(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 1, Logs: true, LogInterval: "1"})
+	patch := []byte(`{"spec":{"progressDeadlineSeconds":3,"template":{"spec":{"containers":[{"name":"web",` +
+		`"readinessProbe":{"initialDelaySeconds":3600,"exec":{"command":["true"]}}}]}}}}`)
+	if _, err := a.SB.Client.AppsV1().Deployments(a.NS).Patch(context.Background(), "web", types.StrategicMergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r := a.Run(t, "", "restart", "qa", "web", "--timeout", "10m")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "restart failed: ProgressDeadlineExceeded") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+}
