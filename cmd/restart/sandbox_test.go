@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -224,5 +225,37 @@ func TestRestartSandboxProgressDeadline(t *testing.T) {
 	r := a.Run(t, "", "restart", "qa", "web", "--timeout", "10m")
 	if r.Code != 1 || !strings.Contains(r.Stderr, "restart failed: ProgressDeadlineExceeded") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// A StatefulSet component (here: celery beat, which must run once) is
+// restarted like a Deployment: the restartedAt annotation, its pod
+// replaced by the StatefulSet controller, watched until Ready.
+func TestRestartSandboxStatefulSet(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 1})
+	ctx := context.Background()
+	labels := map[string]string{"app.kubernetes.io/name": "myapp", "app.kubernetes.io/part-of": "myapp", "app.kubernetes.io/component": "beat"}
+	one := int32(1)
+	if _, err := a.SB.Client.AppsV1().StatefulSets(a.NS).Create(ctx, &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "beat"},
+		Spec: appsv1.StatefulSetSpec{Replicas: &one, ServiceName: "beat", Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "beat", Image: "myapp:1.4.2"}}}}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a.SB.WaitPodsReady(t, a.NS, "app.kubernetes.io/component=beat", 1)
+	before, err := a.SB.Client.CoreV1().Pods(a.NS).Get(ctx, "beat-0", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.Run(t, "", "restart", "qa", "beat", "--timeout", "2m")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "statefulset/beat") || !strings.Contains(r.Stderr, "1/1 ready") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	after, err := a.SB.Client.CoreV1().Pods(a.NS).Get(ctx, "beat-0", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.UID == before.UID || after.Annotations["kubectl.kubernetes.io/restartedAt"] == "" {
+		t.Errorf("beat-0 was not replaced by a restarted pod (uid %s → %s, annotations %v)", before.UID, after.UID, after.Annotations)
 	}
 }
