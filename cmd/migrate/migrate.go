@@ -103,7 +103,8 @@ func Run(ctx context.Context, opts *Options) error {
 	sessionID := session.NewID()
 
 	// The lock first: the plan shown is the one applied.
-	if l, ok := t.(targets.Locker); ok {
+	l, leased := t.(targets.Locker)
+	if leased {
 		release, err := l.Lock(ctx, LockName, fmt.Sprintf("%s@%s (ctl migrate %s)", user, host, sessionID))
 		if err != nil {
 			return err
@@ -179,11 +180,12 @@ func Run(ctx context.Context, opts *Options) error {
 		switch {
 		case job != "" && canRerun:
 			res, err = rr.RerunJob(ctx, job, req)
-		case isRunner:
+		case isRunner && leased:
 			res, err = runner.RunJob(ctx, req)
 		default:
-			// No Lease here: migrate under a PostgreSQL advisory lock, taken
-			// by the migrating process itself once Django is set up.
+			// No Lease here (ssh, local): migrate under a PostgreSQL
+			// advisory lock, taken by the migrating process itself once
+			// Django is set up.
 			run := argv
 			if locked, ok := shells.LockedMigrateArgv(manage, opts.Args); ok {
 				run = locked
