@@ -200,12 +200,12 @@ func TestRestartSandboxUnschedulable(t *testing.T) {
 // deadline.
 func TestRestartSandboxImagePull(t *testing.T) {
 	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 1, Logs: true, LogInterval: "1"})
-	patch := []byte(`{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"registry.invalid/myapp:2"}]}}}}`)
+	patch := []byte(`{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"unpullable.invalid/myapp:2"}]}}}}`)
 	if _, err := a.SB.Client.AppsV1().Deployments(a.NS).Patch(context.Background(), "web", types.StrategicMergePatchType, patch, metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	r := a.Run(t, "", "restart", "qa", "web", "--timeout", "10m")
-	if r.Code != 1 || !strings.Contains(r.Stderr, "restart failed: ") || !strings.Contains(r.Stderr, "registry.invalid/myapp:2") ||
+	if r.Code != 1 || !strings.Contains(r.Stderr, "restart failed: ") || !strings.Contains(r.Stderr, "unpullable.invalid/myapp:2") ||
 		!(strings.Contains(r.Stderr, "ErrImagePull") || strings.Contains(r.Stderr, "ImagePullBackOff")) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
 	}

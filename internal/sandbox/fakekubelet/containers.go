@@ -880,19 +880,20 @@ func (rt *runtime) reportStatus(ctx context.Context, p *corev1.Pod) {
 }
 
 // pullFails says whether image cannot be pulled, and the kubelet's
-// message: an image from a registry under the reserved .invalid domain
-// (RFC 2606), which no resolver answers for (registry.invalid/app:2).
+// message. The sandbox has no registry: images are taken as present on
+// the node (pre-pulled), except those of the registry unpullable.invalid
+// (a name no resolver answers for, RFC 2606), whose pull fails as a
+// kubelet's does when the registry does not resolve.
 func pullFails(image string) (string, bool) {
 	host, _, ok := strings.Cut(image, "/")
-	if !ok || (!strings.Contains(host, ".") && !strings.Contains(host, ":")) {
-		return "", false // docker.io
-	}
-	h := host
-	if i := strings.LastIndexByte(h, ':'); i > 0 {
-		h = h[:i]
-	}
-	if h != "invalid" && !strings.HasSuffix(h, ".invalid") {
+	if !ok {
 		return "", false
 	}
-	return fmt.Sprintf("failed to pull and unpack image %q: failed to resolve reference %q: dial tcp: lookup %s: no such host", image, image, h), true
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	if host != "unpullable.invalid" {
+		return "", false
+	}
+	return fmt.Sprintf("failed to pull and unpack image %q: failed to resolve reference %q: dial tcp: lookup %s: no such host", image, image, host), true
 }

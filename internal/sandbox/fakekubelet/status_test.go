@@ -135,7 +135,7 @@ func TestApplyStatus(t *testing.T) {
 
 func TestPullFails(t *testing.T) {
 	for image, fails := range map[string]bool{
-		"registry.invalid/myapp:2": true, "registry.invalid:5000/myapp:2": true, "invalid/x": false, "invalid:5000/x": true,
+		"unpullable.invalid/myapp:2": true, "unpullable.invalid:5000/myapp:2": true, "registry.example.invalid/web:1": false,
 		"myapp:1.4.2": false, "nginx": false, "library/nginx:1.27": false, "registry.example.com:5000/myapp@sha256:abcd": false,
 	} {
 		msg, got := pullFails(image)
