@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -275,15 +276,7 @@ func tail(s string, n int) string {
 
 func scale(t *testing.T, a *sandboxtest.App, name string, n int32) {
 	t.Helper()
-	ctx := context.Background()
-	d, err := a.SB.Client.AppsV1().Deployments(a.NS).Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Spec.Replicas = &n
-	if _, err := a.SB.Client.AppsV1().Deployments(a.NS).Update(ctx, d, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	a.UpdateDeployment(t, name, func(d *appsv1.Deployment) { d.Spec.Replicas = &n })
 }
 
 // A dropped API connection: a marker, then the stream resumes, no line

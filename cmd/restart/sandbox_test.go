@@ -123,15 +123,10 @@ func TestRestartSandboxOperatorOwned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dep, err := c.AppsV1().Deployments(a.NS).Get(ctx, "web", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	yes := true
-	dep.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "ConfigMap", Name: owner.Name, UID: owner.UID, Controller: &yes}}
-	if _, err := c.AppsV1().Deployments(a.NS).Update(ctx, dep, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	a.UpdateDeployment(t, "web", func(dep *appsv1.Deployment) {
+		dep.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "ConfigMap", Name: owner.Name, UID: owner.UID, Controller: &yes}}
+	})
 	before := map[string]bool{}
 	for _, p := range webPods(t, a) {
 		before[p.Name] = true
@@ -149,7 +144,7 @@ func TestRestartSandboxOperatorOwned(t *testing.T) {
 			t.Errorf("pod %s was not replaced", p.Name)
 		}
 	}
-	dep, err = c.AppsV1().Deployments(a.NS).Get(ctx, "web", metav1.GetOptions{})
+	dep, err := c.AppsV1().Deployments(a.NS).Get(ctx, "web", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,16 +174,10 @@ func TestRestartSandboxTTY(t *testing.T) {
 // scheduler's reason.
 func TestRestartSandboxUnschedulable(t *testing.T) {
 	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 1, Logs: true, LogInterval: "1"})
-	ctx := context.Background()
-	dep, err := a.SB.Client.AppsV1().Deployments(a.NS).Get(ctx, "web", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// No node has this label: every new pod stays Pending.
-	dep.Spec.Template.Spec.NodeSelector = map[string]string{"ctl-test/no-such-node": "true"}
-	if _, err := a.SB.Client.AppsV1().Deployments(a.NS).Update(ctx, dep, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	a.UpdateDeployment(t, "web", func(dep *appsv1.Deployment) {
+		dep.Spec.Template.Spec.NodeSelector = map[string]string{"ctl-test/no-such-node": "true"}
+	})
 	r := a.Run(t, "", "restart", "qa", "web", "--timeout", "10m")
 	if r.Code != 1 || !strings.Contains(r.Stderr, "restart failed: FailedScheduling") || !strings.Contains(r.Stderr, "node(s) didn't match") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)

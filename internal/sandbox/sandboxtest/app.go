@@ -14,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/ctlops/ctl/internal/sandbox"
 	"github.com/ctlops/ctl/internal/testenv"
@@ -302,4 +303,25 @@ func envList(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// UpdateDeployment changes the Deployment name of the app's namespace
+// with mutate, read afresh and retried when the controllers updated it
+// meanwhile (a Get then Update otherwise fails now and then with "the
+// object has been modified").
+func (a *App) UpdateDeployment(t testing.TB, name string, mutate func(*appsv1.Deployment)) {
+	t.Helper()
+	ctx := context.Background()
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		d, err := a.SB.Client.AppsV1().Deployments(a.NS).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		mutate(d)
+		_, err = a.SB.Client.AppsV1().Deployments(a.NS).Update(ctx, d, metav1.UpdateOptions{})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("updating deployment %s: %v", name, err)
+	}
 }
