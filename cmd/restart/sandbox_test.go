@@ -248,3 +248,40 @@ func TestRestartSandboxStatefulSet(t *testing.T) {
 		t.Errorf("beat-0 was not replaced by a restarted pod (uid %s → %s, annotations %v)", before.UID, after.UID, after.Annotations)
 	}
 }
+
+// A DaemonSet component (here: a log shipper on every node) is restarted
+// like the others: the restartedAt annotation, its pod replaced by the
+// DaemonSet controller, watched until Ready.
+func TestRestartSandboxDaemonSet(t *testing.T) {
+	a := sandboxtest.DeployApp(t, sandboxtest.AppOptions{WebReplicas: 1})
+	ctx := context.Background()
+	labels := map[string]string{"app.kubernetes.io/name": "myapp", "app.kubernetes.io/part-of": "myapp", "app.kubernetes.io/component": "shipper"}
+	if _, err := a.SB.Client.AppsV1().DaemonSets(a.NS).Create(ctx, &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Name: "shipper"},
+		Spec: appsv1.DaemonSetSpec{Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "shipper", Image: "myapp:1.4.2"}}}}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a.SB.WaitPodsReady(t, a.NS, "app.kubernetes.io/component=shipper", 1)
+	pods := func() []corev1.Pod {
+		l, err := a.SB.Client.CoreV1().Pods(a.NS).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/component=shipper"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.Items
+	}
+	before := pods()
+	r := a.Run(t, "", "restart", "qa", "shipper", "--timeout", "2m")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "daemonset/shipper") || !strings.Contains(r.Stderr, "1/1 ready") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	restarted := 0
+	for _, p := range pods() {
+		if p.DeletionTimestamp == nil && p.UID != before[0].UID && p.Annotations["kubectl.kubernetes.io/restartedAt"] != "" {
+			restarted++
+		}
+	}
+	if restarted != 1 {
+		t.Errorf("%d restarted shipper pods, want 1 (replacing %s)", restarted, before[0].Name)
+	}
+}
