@@ -128,24 +128,29 @@ func dbshellSignal(t *testing.T, a *sandboxtest.App, sig syscall.Signal) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// psql reaches the database through the tunnel: its PGPORT. Read
+	// until psql has exec'd with it (pgrep can see the child a moment
+	// before its environment is psql's).
 	var psqlPID, port int
 	waitFor(20*time.Second, func() bool {
 		out, _ := exec.Command("pgrep", "-P", strconv.Itoa(cmd.Process.Pid), "psql").Output()
 		psqlPID, _ = strconv.Atoi(strings.TrimSpace(string(out)))
-		return psqlPID != 0
+		if psqlPID == 0 {
+			return false
+		}
+		if env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", psqlPID)); err == nil {
+			for _, kv := range strings.Split(string(env), "\x00") {
+				if v, ok := strings.CutPrefix(kv, "PGPORT="); ok {
+					port, _ = strconv.Atoi(v)
+				}
+			}
+		}
+		return port != 0
 	})
 	if psqlPID == 0 {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		t.Fatalf("psql never started: %s", errb.String())
-	}
-	// psql reaches the database through the tunnel: its PGPORT.
-	if env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", psqlPID)); err == nil {
-		for _, kv := range strings.Split(string(env), "\x00") {
-			if v, ok := strings.CutPrefix(kv, "PGPORT="); ok {
-				port, _ = strconv.Atoi(v)
-			}
-		}
 	}
 	if port == 0 || !listening(port) {
 		_ = cmd.Process.Kill()
