@@ -192,7 +192,10 @@ func pull(ctx context.Context, opts *PullOptions, src, dst targets.Target, tools
 	if err != nil {
 		return err
 	}
-	fresh, prev := dbdump.NewName(ddb.Name, start), dbdump.PrevName(ddb.Name, start)
+	fresh, prev, err := admin.SwapNames(ctx, ddb.Name, start)
+	if err != nil {
+		return err
+	}
 	opts.stderrf("Pulling %s (PostgreSQL %d at %s/%s, credentials from %s, pg_dump %s)\n", cs.Bold(senv.Name), serverMajor, sdb.Addr(), sdb.Name, sdb.Source, clientV)
 	opts.stderrf("  into %s (%s/%s, credentials from %s): %d tables, ~%s of table data\n", cs.Bold(denv.Name), ddb.Addr(), ddb.Name, ddb.Source, len(est.Tables), dbdump.Bytes(est.Bytes))
 	if names := excludedNames(est); names != "" {

@@ -134,7 +134,10 @@ func restore(ctx context.Context, opts *RestoreOptions, t targets.Target, tools 
 	if err != nil {
 		return err
 	}
-	fresh, prev := dbdump.NewName(db.Name, start), dbdump.PrevName(db.Name, start)
+	fresh, prev, err := admin.SwapNames(ctx, db.Name, start)
+	if err != nil {
+		return err
+	}
 	olds, err := admin.Previous(ctx, db.Name)
 	if err != nil {
 		return err

@@ -129,6 +129,30 @@ func PrevName(name string, t time.Time) string { return suffixed(name, "_prev_"+
 // NewName is the database a restore fills before the swap.
 func NewName(name string, t time.Time) string { return suffixed(name, "_new_"+Stamp(t)) }
 
+// SwapNames are the databases a swap of name at t uses: fresh, which a
+// restore fills, and prev, where name's database is kept. Both are new:
+// a name an earlier swap in the same second took gets _2, _3... (which
+// still sorts after it, and still starts with PrevPrefix).
+func (a *Admin) SwapNames(ctx context.Context, name string, t time.Time) (fresh, prev string, err error) {
+	unused := func(base string) (string, error) {
+		for i := 1; ; i++ {
+			n := base
+			if i > 1 {
+				n = suffixed(base, fmt.Sprintf("_%d", i))
+			}
+			exists, err := a.Exists(ctx, n)
+			if err != nil || !exists {
+				return n, err
+			}
+		}
+	}
+	if fresh, err = unused(NewName(name, t)); err != nil {
+		return "", "", err
+	}
+	prev, err = unused(PrevName(name, t))
+	return fresh, prev, err
+}
+
 // Swap puts fresh in place of name: new connections to name are refused,
 // the remaining ones terminated, name renamed to prev and fresh to name.
 // When name does not exist, fresh is just renamed. It returns how many

@@ -3,6 +3,7 @@ package dbdump
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -285,5 +286,30 @@ func TestDisplay(t *testing.T) {
 		if !tty && len(lines) < 2 {
 			t.Errorf("no periodic plain lines: %q", s)
 		}
+	}
+}
+
+// TestSwapNames: two swaps of a database in the same second (a restore
+// then a pull, as the tests do) get different names for the previous
+// database, and the later one still sorts after the earlier.
+func TestSwapNames(t *testing.T) {
+	db := rigDB(t)
+	ctx := context.Background()
+	admin, err := OpenAdmin(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("swapnames%d", os.Getpid())
+	at := time.Date(2026, 12, 3, 18, 5, 2, 0, time.UTC)
+	fresh, prev, err := admin.SwapNames(ctx, name, at)
+	if err != nil || fresh != name+"_new_20261203T180502" || prev != name+"_prev_20261203T180502" {
+		t.Fatalf("first: %q %q %v", fresh, prev, err)
+	}
+	mustExec(t, db, `create database "`+prev+`"`)
+	t.Cleanup(func() { mustExec(t, db, `drop database if exists "`+prev+`"`) })
+	_, prev2, err := admin.SwapNames(ctx, name, at)
+	if err != nil || prev2 != prev+"_2" || !strings.HasPrefix(prev2, PrevPrefix(name)) || prev2 <= prev {
+		t.Fatalf("second in the same second: %q (first %q) %v", prev2, prev, err)
 	}
 }
