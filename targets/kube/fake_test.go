@@ -43,6 +43,9 @@ type fakeAPI struct {
 	requests []string
 	posted   []runtime.Object
 	puts     int // successful Updates
+	// logMisses: the next pods/log requests answered 404, as a kubelet
+	// that does not know the pod yet does.
+	logMisses int
 }
 
 func newFakeAPI(t *testing.T, objs ...runtime.Object) *fakeAPI {
@@ -120,6 +123,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(parts) == 5 && parts[2] == "pods" && parts[4] == "log" {
+		if f.logMisses > 0 {
+			f.logMisses--
+			f.writeStatus(w, http.StatusNotFound, "pods", parts[3])
+			return
+		}
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "log of "+parts[3]+" tail="+r.URL.Query().Get("tailLines")+"\n")
 		return

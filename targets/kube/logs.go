@@ -365,6 +365,7 @@ func (r *logRun) follow(ctx context.Context, pt *podTrack, container string, fro
 	var atLast int     // lines seen with that time
 	first := true
 	failures := 0
+	misses := 0 // log requests answered "not found" in a row
 	for ctx.Err() == nil {
 		opts := &corev1.PodLogOptions{Container: container, Follow: r.req.Follow && !r.req.Previous, Timestamps: true, Previous: r.req.Previous}
 		switch {
@@ -396,9 +397,30 @@ func (r *logRun) follow(ctx context.Context, pt *podTrack, container string, fro
 			return
 		}
 		cur, gone, changed := pt.snapshot()
-		if gone || apierrors.IsNotFound(errors.Unwrap(err)) || apierrors.IsNotFound(err) {
+		if gone {
 			return
 		}
+		if err != nil && (apierrors.IsNotFound(errors.Unwrap(err)) || apierrors.IsNotFound(err)) {
+			// The pod is still there as far as the watch knows: the kubelet
+			// has not taken it in yet (the status said Running first), or
+			// the pod went and the watch has not said so. Look again when
+			// the pod changes or after a back-off, saying so only when it
+			// lasts; the watch's deletion ends this.
+			misses++
+			if misses == 8 {
+				r.sink(targets.LogEvent{Stream: stream, Kind: targets.LogMarker, Marker: "reconnect",
+					Text: fmt.Sprintf("%s/%s: %s; retrying", pod.Name, container, logError(err))})
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-changed:
+			case <-time.After(backoff(misses)):
+			}
+			first = !fromStart && last.IsZero()
+			continue
+		}
+		misses = 0
 		if err != nil && waitingToStart(err) {
 			// Not running yet (the kubelet has not started what the pod
 			// status already says): quietly look again.

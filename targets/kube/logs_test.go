@@ -1,9 +1,11 @@
 package kube
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,5 +88,54 @@ func TestLogSelectors(t *testing.T) {
 	tg.env.Components = nil
 	if sel = tg.logSelectors(targets.LogRequest{}); sel[0] != (logSelector{"", "app.kubernetes.io/part-of=myapp"}) {
 		t.Fatalf("all: %+v", sel)
+	}
+}
+
+// A kubelet that does not know the pod yet answers 404 while the API
+// server already says it runs (a Job's pod, fast): the stream is read once
+// the kubelet has it, not dropped as if the pod were gone.
+func TestFollowRetriesWhileTheKubeletDoesNotKnowThePod(t *testing.T) {
+	p := pod("migrate-x1", "migrate", false, time.Second, "migrate")
+	p.Spec.RestartPolicy = corev1.RestartPolicyNever
+	p.Status.Phase = corev1.PodSucceeded
+	p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "migrate",
+		State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 0}}}}
+	f := newFakeAPI(t, p)
+	f.logMisses = 2
+	tg, _, _ := target(f, env(nil), targets.Options{})
+	var mu sync.Mutex
+	var got []string
+	r := &logRun{t: tg, req: targets.LogRequest{Follow: true}, sem: make(chan struct{}, 1),
+		sink: func(ev targets.LogEvent) { mu.Lock(); got = append(got, ev.Text); mu.Unlock() }}
+	pt := &podTrack{pod: p, component: "migrate", changed: make(chan struct{}), following: map[string]bool{}}
+	done := make(chan struct{})
+	go func() { r.follow(context.Background(), pt, "migrate", true); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("follow did not end on the finished pod")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(got, "|") != "log of migrate-x1 tail=" {
+		t.Fatalf("got %q, want the log once, no marker", got)
+	}
+}
+
+// A pod gone from the watch ends its stream at the first 404.
+func TestFollowEndsWhenThePodIsGone(t *testing.T) {
+	p := pod("web-1", "web", true, time.Hour, "app")
+	f := newFakeAPI(t, p)
+	f.logMisses = 1
+	tg, _, _ := target(f, env(nil), targets.Options{})
+	r := &logRun{t: tg, req: targets.LogRequest{Follow: true}, sem: make(chan struct{}, 1), sink: func(targets.LogEvent) {}}
+	pt := &podTrack{pod: p, component: "web", changed: make(chan struct{}), following: map[string]bool{}}
+	pt.update(nil, true)
+	done := make(chan struct{})
+	go func() { r.follow(context.Background(), pt, "app", true); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("follow went on after the pod was gone")
 	}
 }
