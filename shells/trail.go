@@ -10,11 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/ctlops/ctl/internal/exitcode"
+	"github.com/ctlops/ctl/internal/textutil"
 )
 
 // TrailSchemaVersion is the version of one line of the session trail.
@@ -282,13 +282,13 @@ func sensitiveName(name string) bool {
 }
 
 var (
-	envAssign = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+	envAssign = textutil.Regexp(`^[A-Za-z_][A-Za-z0-9_]*=`)
 	// scheme://user:PASSWORD@host (up to the last @: unencoded @ in passwords happen)
-	urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s]*):([^/?#\s]*)@`)
+	urlUserinfo = textutil.Regexp(`([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s]*):([^/?#\s]*)@`)
 	// password=x in conninfo strings and query strings, PGPASSWORD=x in text
-	keyValue = regexp.MustCompile(`(?i)([A-Za-z0-9_.-]*(?:password|passwd|secret|token)[A-Za-z0-9_.-]*\s*=\s*)('[^']*'|"[^"]*"|[^\s&;,'"]+)`)
+	keyValue = textutil.Regexp(`(?i)([A-Za-z0-9_.-]*(?:password|passwd|secret|token)[A-Za-z0-9_.-]*\s*=\s*)('[^']*'|"[^"]*"|[^\s&;,'"]+)`)
 	// ALTER USER x WITH PASSWORD 'y' / IDENTIFIED BY 'y'
-	sqlPassword = regexp.MustCompile(`(?i)\b(password|identified\s+by)(\s+)('[^']*'|"[^"]*")`)
+	sqlPassword = textutil.Regexp(`(?i)\b(password|identified\s+by)(\s+)('[^']*'|"[^"]*")`)
 )
 
 // RedactString masks secrets inside free text: URL passwords
@@ -298,9 +298,9 @@ func RedactString(s string) string {
 	if s == "" {
 		return s
 	}
-	s = urlUserinfo.ReplaceAllString(s, "${1}:"+Redacted+"@")
-	s = keyValue.ReplaceAllString(s, "${1}"+Redacted)
-	s = sqlPassword.ReplaceAllString(s, "${1}${2}'"+Redacted+"'")
+	s = urlUserinfo().ReplaceAllString(s, "${1}:"+Redacted+"@")
+	s = keyValue().ReplaceAllString(s, "${1}"+Redacted)
+	s = sqlPassword().ReplaceAllString(s, "${1}${2}'"+Redacted+"'")
 	return s
 }
 
@@ -337,7 +337,7 @@ func RedactArgs(args []string) []string {
 				}
 				continue
 			}
-		} else if envAssign.MatchString(a) {
+		} else if envAssign().MatchString(a) {
 			name, _, _ := strings.Cut(a, "=")
 			if sensitiveName(name) {
 				out[i] = name + "=" + Redacted

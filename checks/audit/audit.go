@@ -18,6 +18,7 @@ import (
 	"github.com/ctlops/ctl/checks/audit/pyeval"
 	py "github.com/ctlops/ctl/checks/audit/python"
 	"github.com/ctlops/ctl/internal/exitcode"
+	"github.com/ctlops/ctl/internal/textutil"
 )
 
 // Options say what to audit and under which assumptions.
@@ -269,7 +270,7 @@ func parseFindings(diags []Diagnostic, ignore []string) []Finding {
 	return kept
 }
 
-var settingsModuleRE = regexp.MustCompile(`DJANGO_SETTINGS_MODULE['"]?\s*[,=:]\s*['"]?([A-Za-z_][\w.]*)`)
+var settingsModuleRE = textutil.Regexp(`DJANGO_SETTINGS_MODULE['"]?\s*[,=:]\s*['"]?([A-Za-z_][\w.]*)`)
 
 // locate finds the settings file, its module name and the project root.
 func locate(fsys pyeval.FS, opts Options) (file, module, root string, err error) {
@@ -384,7 +385,7 @@ func discoverModule(fsys pyeval.FS, root string) (module, source string) {
 		if err != nil {
 			continue
 		}
-		if m := settingsModuleRE.FindSubmatch(b); m != nil {
+		if m := settingsModuleRE().FindSubmatch(b); m != nil {
 			return string(m[1]), c
 		}
 	}
@@ -392,10 +393,10 @@ func discoverModule(fsys pyeval.FS, root string) (module, source string) {
 }
 
 var (
-	reqRE  = regexp.MustCompile(`(?im)^\s*django\s*(?:\[[^\]]*\])?\s*(?:==|~=|>=|===)\s*(\d+)\.(\d+)`)
-	lockRE = regexp.MustCompile(`(?is)name\s*=\s*"django"\s*\n\s*version\s*=\s*"(\d+)\.(\d+)`)
-	pipRE  = regexp.MustCompile(`(?is)"django"\s*:\s*\{[^}]*"version"\s*:\s*"==(\d+)\.(\d+)`)
-	pyRE   = regexp.MustCompile(`(?im)["']?django["']?\s*(?:=\s*["'][\^~>=]*|(?:==|~=|>=)\s*)(\d+)\.(\d+)`)
+	reqRE  = textutil.Regexp(`(?im)^\s*django\s*(?:\[[^\]]*\])?\s*(?:==|~=|>=|===)\s*(\d+)\.(\d+)`)
+	lockRE = textutil.Regexp(`(?is)name\s*=\s*"django"\s*\n\s*version\s*=\s*"(\d+)\.(\d+)`)
+	pipRE  = textutil.Regexp(`(?is)"django"\s*:\s*\{[^}]*"version"\s*:\s*"==(\d+)\.(\d+)`)
+	pyRE   = textutil.Regexp(`(?im)["']?django["']?\s*(?:=\s*["'][\^~>=]*|(?:==|~=|>=)\s*)(\d+)\.(\d+)`)
 )
 
 // DetectVersion reads the Django version from lock files, requirements
@@ -417,13 +418,13 @@ func detectVersion(fsys pyeval.FS, root string) (Version, string) {
 	}
 	for _, c := range []struct {
 		file string
-		re   *regexp.Regexp
+		re   func() *regexp.Regexp
 	}{
 		{"poetry.lock", lockRE}, {"uv.lock", lockRE}, {"Pipfile.lock", pipRE},
 		{"requirements.txt", reqRE}, {"requirements/base.txt", reqRE}, {"requirements/production.txt", reqRE},
 		{"pyproject.toml", pyRE}, {"setup.cfg", reqRE},
 	} {
-		if v, ok := try(c.file, c.re); ok {
+		if v, ok := try(c.file, c.re()); ok {
 			return v, c.file
 		}
 	}
@@ -472,9 +473,9 @@ func adminAtDefault(fsys pyeval.FS, ev *Evaluator, s *Settings, root string) *Va
 
 var (
 	// sys.path.insert(0, "src") / sys.path.append(os.path.join(BASE_DIR, "apps")) in manage.py
-	sysPathRE = regexp.MustCompile(`sys\.path\.(?:insert\(\s*\d+\s*,|append\()[^\n]*?["']([\w./-]+)["']\s*\)`)
+	sysPathRE = textutil.Regexp(`sys\.path\.(?:insert\(\s*\d+\s*,|append\()[^\n]*?["']([\w./-]+)["']\s*\)`)
 	// pythonpath = ["src"] (pytest), package-dir = {"" = "src"} (setuptools), where = ["src"]
-	pyprojectRootRE = regexp.MustCompile(`(?m)^\s*(?:pythonpath\s*=\s*\[?\s*|package-dir\s*=\s*\{\s*""\s*=\s*|where\s*=\s*\[\s*)["']([\w./-]+)["']`)
+	pyprojectRootRE = textutil.Regexp(`(?m)^\s*(?:pythonpath\s*=\s*\[?\s*|package-dir\s*=\s*\{\s*""\s*=\s*|where\s*=\s*\[\s*)["']([\w./-]+)["']`)
 )
 
 // declaredRoots are the import roots manage.py (sys.path.insert/append of
@@ -482,12 +483,12 @@ var (
 // pythonpath, setuptools' package-dir / where) add to sys.path.
 func declaredRoots(fsys pyeval.FS, root string) []string {
 	var out []string
-	for file, re := range map[string]*regexp.Regexp{"manage.py": sysPathRE, "pyproject.toml": pyprojectRootRE} {
+	for file, re := range map[string]func() *regexp.Regexp{"manage.py": sysPathRE, "pyproject.toml": pyprojectRootRE} {
 		b, err := fsys.ReadFile(filepath.Join(root, file))
 		if err != nil {
 			continue
 		}
-		for _, m := range re.FindAllSubmatch(b, -1) {
+		for _, m := range re().FindAllSubmatch(b, -1) {
 			d := filepath.Join(root, filepath.FromSlash(string(m[1])))
 			if st, err := fsys.Stat(d); err == nil && st.IsDir() && !slices.Contains(out, d) {
 				out = append(out, d)
@@ -498,7 +499,7 @@ func declaredRoots(fsys pyeval.FS, root string) []string {
 	return out
 }
 
-var configurationRE = regexp.MustCompile(`DJANGO_CONFIGURATION['"]?\s*[,=:]\s*['"]?([A-Za-z_]\w*)`)
+var configurationRE = textutil.Regexp(`DJANGO_CONFIGURATION['"]?\s*[,=:]\s*['"]?([A-Za-z_]\w*)`)
 
 // chooseConfiguration picks the django-configurations class as
 // django-configurations does: DJANGO_CONFIGURATION from the audited
@@ -536,7 +537,7 @@ func chooseConfiguration(fsys pyeval.FS, vars map[string]*Value, environ map[str
 			if err != nil {
 				continue
 			}
-			if m := configurationRE.FindSubmatch(b); m != nil {
+			if m := configurationRE().FindSubmatch(b); m != nil {
 				name, from = string(m[1]), "the default in "+c
 				break
 			}

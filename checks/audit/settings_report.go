@@ -2,11 +2,11 @@ package audit
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/ctlops/ctl/checks/audit/pyeval"
+	"github.com/ctlops/ctl/internal/textutil"
 )
 
 // Setting is one resolved setting that a check reads: what `manage.py
@@ -68,7 +68,7 @@ func secretName(name string) bool {
 }
 
 // urlPasswordRE matches the password of a URL's userinfo.
-var urlPasswordRE = regexp.MustCompile(`(://[^/@:\s]*:)([^/@\s]+)@`)
+var urlPasswordRE = textutil.Regexp(`(://[^/@:\s]*:)([^/@\s]+)@`)
 
 // RedactedRepr renders a setting's value with its secrets redacted: a
 // secret setting or dict entry as its first characters and length
@@ -93,9 +93,9 @@ func redactClone(v *Value, secret bool, depth int, budget *int) *Value {
 		if secret && v.S != "" {
 			return redacted(RedactSecret(v.S))
 		}
-		if strings.Contains(v.S, "://") && strings.Contains(v.S, "@") && urlPasswordRE.MatchString(v.S) {
+		if strings.Contains(v.S, "://") && strings.Contains(v.S, "@") && urlPasswordRE().MatchString(v.S) {
 			c := v.Clone()
-			c.S = urlPasswordRE.ReplaceAllString(v.S, "${1}***@")
+			c.S = urlPasswordRE().ReplaceAllString(v.S, "${1}***@")
 			return c
 		}
 		return v

@@ -6,11 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/ctlops/ctl/checks/audit"
+	"github.com/ctlops/ctl/internal/textutil"
 	"github.com/ctlops/ctl/targets"
 )
 
@@ -37,7 +37,7 @@ type DjangoResult struct {
 	Via string
 }
 
-var djangoLine = regexp.MustCompile(`^(\S[^:]*|\?): \(([A-Za-z0-9_]+\.[A-Z]\d+)\) (.*)$`)
+var djangoLine = textutil.Regexp(`^(\S[^:]*|\?): \(([A-Za-z0-9_]+\.[A-Z]\d+)\) (.*)$`)
 
 // ParseCheck parses the output of `manage.py check` (stdout and stderr:
 // with --fail-level reached, Django prints the report as a
@@ -59,7 +59,7 @@ func ParseCheck(out string) (msgs []DjangoMessage, noIssues, ok bool) {
 			msgs[len(msgs)-1].Hint = strings.TrimSpace(strings.TrimPrefix(t, "HINT:"))
 			continue
 		}
-		m := djangoLine.FindStringSubmatch(line)
+		m := djangoLine().FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}

@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"github.com/ctlops/ctl/checks/audit"
+	"github.com/ctlops/ctl/internal/textutil"
 )
 
 // MaxRequests is the most requests the HTTP layer ever makes.
@@ -343,7 +343,7 @@ func describeErr(err error) string {
 	return err.Error()
 }
 
-var maxAgeRE = regexp.MustCompile(`(?i)max-age\s*=\s*"?(\d+)"?`)
+var maxAgeRE = textutil.Regexp(`(?i)max-age\s*=\s*"?(\d+)"?`)
 
 // SixMonths is the HSTS max-age the Observatory asks for (15768000 s).
 const SixMonths = 15768000
@@ -363,7 +363,7 @@ func checkHSTS(h http.Header, secure bool) []Check {
 			{ID: "http.hsts-preload", Status: Unknown, Severity: audit.Info, Message: "No HSTS header, so no preload."},
 		}
 	}
-	m := maxAgeRE.FindStringSubmatch(v)
+	m := maxAgeRE().FindStringSubmatch(v)
 	if m == nil {
 		return []Check{{ID: "http.hsts", Status: Fail, Severity: audit.Warning, Test: test, Observatory: "hsts-header-invalid", Modifier: -20, Evidence: v,
 			Message: "The Strict-Transport-Security header has no max-age."}}
@@ -529,12 +529,12 @@ func checkCSP(h http.Header, secure bool) Check {
 		Message: "CSP without unsafe sources."}
 }
 
-var versionRE = regexp.MustCompile(`\d+\.\d+`)
+var versionRE = textutil.Regexp(`\d+\.\d+`)
 
 func checkServer(h http.Header) Check {
 	var leaks []string
 	for _, name := range []string{"Server", "X-Powered-By"} {
-		if v := h.Get(name); v != "" && versionRE.MatchString(v) {
+		if v := h.Get(name); v != "" && versionRE().MatchString(v) {
 			leaks = append(leaks, name+": "+v)
 		}
 	}

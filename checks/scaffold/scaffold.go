@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/ctlops/ctl/internal/atomicfile"
 	"github.com/ctlops/ctl/internal/config"
+	"github.com/ctlops/ctl/internal/textutil"
 	"github.com/ctlops/ctl/targets/kube"
 	"github.com/ctlops/ctl/targets/local"
 )
@@ -69,9 +69,9 @@ type Found struct {
 // Path is where ctl.yaml goes.
 func (f *Found) Path() string { return filepath.Join(f.Dir, config.TeamFileName) }
 
-var settingsRE = regexp.MustCompile(`DJANGO_SETTINGS_MODULE['"]?\s*[,=:]\s*['"]([A-Za-z_][\w.]*)['"]`)
+var settingsRE = textutil.Regexp(`DJANGO_SETTINGS_MODULE['"]?\s*[,=:]\s*['"]([A-Za-z_][\w.]*)['"]`)
 
-var nonDNS = regexp.MustCompile(`[^a-z0-9-]+`)
+var nonDNS = textutil.Regexp(`[^a-z0-9-]+`)
 
 // Discover looks at the project and, unless NoKube, at every kubeconfig
 // context's namespaces (one bounded list call per context, in parallel).
@@ -88,7 +88,7 @@ func Discover(ctx context.Context, opts Options) (*Found, error) {
 		if err != nil {
 			continue
 		}
-		if m := settingsRE.FindSubmatch(b); m != nil {
+		if m := settingsRE().FindSubmatch(b); m != nil {
 			f.Settings, f.SettingsSource = string(m[1]), cand
 			break
 		}
@@ -99,7 +99,7 @@ func Discover(ctx context.Context, opts Options) (*Found, error) {
 		if f.Settings != "" {
 			base, _, _ = strings.Cut(f.Settings, ".")
 		}
-		f.App = strings.Trim(nonDNS.ReplaceAllString(strings.ToLower(strings.ReplaceAll(base, "_", "-")), ""), "-")
+		f.App = strings.Trim(nonDNS().ReplaceAllString(strings.ToLower(strings.ReplaceAll(base, "_", "-")), ""), "-")
 	}
 	f.DotEnv = exists(filepath.Join(f.Dir, ".env"))
 	f.DotEnvExample = exists(filepath.Join(f.Dir, ".env.example"))
@@ -293,12 +293,12 @@ func Render(f *Found) []byte {
 	return []byte(b.String())
 }
 
-var plainKey = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+var plainKey = textutil.Regexp(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
 func yamlKey(s string) string { return yamlScalar(s) }
 
 func yamlScalar(s string) string {
-	if plainKey.MatchString(s) && !isYAMLWord(s) {
+	if plainKey().MatchString(s) && !isYAMLWord(s) {
 		return s
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`

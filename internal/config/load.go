@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -98,7 +97,7 @@ func (d *decoder) origin(n *yaml.Node) Origin {
 	return Origin{Kind: d.kind, File: d.file, Line: n.Line, Col: n.Column}
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLineRE = textutil.Regexp(`^yaml: line (\d+): (.*)$`)
 
 // Load reads and merges the configuration. With no file at all it returns
 // a Config holding just the implicit local environment.
@@ -160,7 +159,7 @@ func parseFile(read func(string) ([]byte, error), path, display string, kind Sou
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		p := Problem{File: display, Msg: err.Error()}
-		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		if m := yamlLineRE().FindStringSubmatch(err.Error()); m != nil {
 			p.Line, _ = strconv.Atoi(m[1])
 			p.Msg = m[2]
 		}
@@ -291,7 +290,7 @@ func (d *decoder) discover(n *yaml.Node, rf *rawFile) {
 	}
 }
 
-var envNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
+var envNameRE = textutil.Regexp(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 
 func (d *decoder) environments(n *yaml.Node, rf *rawFile) {
 	n = resolve(n)
@@ -306,7 +305,7 @@ func (d *decoder) environments(n *yaml.Node, rf *rawFile) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		name := k.Value
-		if !envNameRE.MatchString(name) {
+		if !envNameRE().MatchString(name) {
 			d.errorf(k, "invalid environment name %q: use lower-case letters, digits, '-', '_' and '.'", name)
 			continue
 		}

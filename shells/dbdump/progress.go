@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ctlops/ctl/internal/textutil"
 )
 
 // Progress is a snapshot of a dump's or a restore's progress.
@@ -62,14 +63,14 @@ func NewTracker(phase string, total int, est *Estimate, now func() time.Time) *T
 	return &Tracker{phase: phase, est: est, total: total, start: now(), now: now}
 }
 
-var tableLine = regexp.MustCompile(`^pg_(?:dump|restore): (?:dumping contents of table|processing data for table) "(.+)"$`)
+var tableLine = textutil.Regexp(`^pg_(?:dump|restore): (?:dumping contents of table|processing data for table) "(.+)"$`)
 
 // Line takes one line of the child's stderr.
 func (t *Tracker) Line(line string) {
 	line = strings.TrimRight(line, "\r\n")
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if m := tableLine.FindStringSubmatch(line); m != nil {
+	if m := tableLine().FindStringSubmatch(line); m != nil {
 		if t.current != "" {
 			t.done++
 			t.data += t.est.SizeOf(t.current)

@@ -10,12 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ctlops/ctl/internal/exitcode"
+	"github.com/ctlops/ctl/internal/textutil"
 	"github.com/ctlops/ctl/shells"
 	"github.com/ctlops/ctl/targets"
 )
@@ -44,13 +44,13 @@ func FindTools(lookPath func(string) (string, error), environ func() []string) (
 	return t, nil
 }
 
-var clientVersionRe = regexp.MustCompile(`\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?`)
+var clientVersionRe = textutil.Regexp(`\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?`)
 
 // ParseClientVersion reads `pg_dump --version` output such as
 // "pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)": the major
 // version and the version string.
 func ParseClientVersion(out string) (int, string, error) {
-	m := clientVersionRe.FindStringSubmatch(out)
+	m := clientVersionRe().FindStringSubmatch(out)
 	if m == nil {
 		return 0, "", fmt.Errorf("unexpected --version output %q", strings.TrimSpace(out))
 	}

@@ -5,7 +5,6 @@ package kube
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -14,6 +13,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ctlops/ctl/internal/textutil"
 )
 
 // Labels and annotations ctl puts on what it starts.
@@ -54,7 +55,7 @@ type RunJobSpec struct {
 
 // sidecar injectors' annotations: a Job's pod must not get a mesh sidecar
 // that never exits.
-var sidecarAnn = regexp.MustCompile(`(^|/)(inject|sidecar\.istio\.io/.*|.*inject.*)$`)
+var sidecarAnn = textutil.Regexp(`(^|/)(inject|sidecar\.istio\.io/.*|.*inject.*)$`)
 
 // BuildRunJob returns the Job that runs spec.Argv like the Deployment's
 // pods: its pod template (from dep, or from pod when dep is nil), image
@@ -112,7 +113,7 @@ func BuildRunJob(dep *appsv1.Deployment, pod *corev1.Pod, spec RunJobSpec) *batc
 
 	ann := map[string]string{}
 	for k, v := range tmpl.Annotations {
-		if k == restartedAtAnn || sidecarAnn.MatchString(k) {
+		if k == restartedAtAnn || sidecarAnn().MatchString(k) {
 			continue
 		}
 		ann[k] = v
@@ -180,12 +181,12 @@ func PinnedImage(image string, pod *corev1.Pod, container string) string {
 	return ""
 }
 
-var labelUnsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var labelUnsafe = textutil.Regexp(`[^A-Za-z0-9._-]+`)
 
 // LabelValue makes s a valid label value (63 characters of [A-Za-z0-9._-],
 // alphanumeric at both ends).
 func LabelValue(s string) string {
-	s = labelUnsafe.ReplaceAllString(s, "_")
+	s = labelUnsafe().ReplaceAllString(s, "_")
 	if len(s) > 63 {
 		s = s[:63]
 	}
