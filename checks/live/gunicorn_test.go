@@ -17,11 +17,11 @@ func TestProbeRealDjango(t *testing.T) {
 	want := map[string]map[string]live.Status{
 		"hardened": {"http.hsts": live.Pass, "http.hsts-subdomains": live.Pass, "http.hsts-preload": live.Pass, "http.frame": live.Pass,
 			"http.nosniff": live.Pass, "http.referrer": live.Pass, "http.coop": live.Pass, "http.csp": live.Pass, "http.server": live.Pass,
-			"http.cors": live.Pass, "http.redirect": live.Pass, "http.cookie-session": live.Pass, "http.cookie-csrf": live.Pass,
+			"http.cors": live.Pass, "http.sri": live.Pass, "http.redirect": live.Pass, "http.cookie-session": live.Pass, "http.cookie-csrf": live.Pass,
 			"http.cookies": live.Pass, "http.admin": live.Note, "http.debug-404": live.Pass, "http.bogus-host": live.Pass},
 		"insecure": {"http.hsts": live.Fail, "http.hsts-subdomains": live.Unknown, "http.hsts-preload": live.Unknown, "http.frame": live.Fail,
 			"http.nosniff": live.Fail, "http.referrer": live.Fail, "http.coop": live.Fail, "http.csp": live.Fail, "http.server": live.Fail,
-			"http.cors": live.Fail, "http.redirect": live.Fail, "http.cookie-session": live.Fail, "http.cookie-csrf": live.Fail,
+			"http.cors": live.Fail, "http.sri": live.Pass, "http.redirect": live.Fail, "http.cookie-session": live.Fail, "http.cookie-csrf": live.Fail,
 			"http.cookies": live.Fail, "http.admin": live.Note, "http.debug-404": live.Fail, "http.bogus-host": live.Fail},
 	}
 	for _, config := range []string{"hardened", "insecure"} {

@@ -265,7 +265,7 @@ func Probe(ctx context.Context, o ProbeOptions) (*HTTPResult, error) {
 	if page.err != nil {
 		// A site that does not answer: every check unknown, and no more
 		// requests (each would wait for its own timeout).
-		for _, id := range []string{"http.hsts", "http.frame", "http.nosniff", "http.referrer", "http.coop", "http.csp", "http.server", "http.cors",
+		for _, id := range []string{"http.hsts", "http.frame", "http.nosniff", "http.referrer", "http.coop", "http.csp", "http.server", "http.cors", "http.sri",
 			"http.redirect", "http.cookie-session", "http.cookie-csrf", "http.cookies", "http.admin", "http.debug-404", "http.bogus-host"} {
 			add(Check{ID: id, Status: Unknown, Severity: audit.Warning, Message: "The site did not answer: " + describeErr(page.err) + "."})
 		}
@@ -282,6 +282,7 @@ func Probe(ctx context.Context, o ProbeOptions) (*HTTPResult, error) {
 	add(checkCSP(page.header, secure))
 	add(checkServer(page.header))
 	add(checkCORS(page.header, origin))
+	add(checkSRI(page, page.url))
 
 	// 2. Plain HTTP must redirect to HTTPS on the same host (nothing on
 	// plain HTTP passes, since the site itself answered).

@@ -38,7 +38,12 @@ func site(hardened bool) http.Handler {
 		}
 		switch r.URL.Path {
 		case "/":
-			_, _ = w.Write([]byte("home"))
+			h.Set("Content-Type", "text/html; charset=utf-8")
+			if hardened {
+				_, _ = w.Write([]byte(`<script src="/static/app.js"></script><script src="https://cdn.example.com/x.js" integrity="sha384-abc" crossorigin="anonymous"></script>home`))
+			} else {
+				_, _ = w.Write([]byte(`<script src="http://cdn.example.com/x.js"></script>home`))
+			}
 		case "/admin/login/":
 			http.SetCookie(w, &http.Cookie{Name: "csrftoken", Value: "x", Secure: hardened, SameSite: http.SameSiteLaxMode})
 			http.SetCookie(w, &http.Cookie{Name: "sessionid", Value: "y", Secure: hardened, HttpOnly: hardened, SameSite: http.SameSiteLaxMode})
@@ -74,10 +79,10 @@ func probe(t *testing.T, hardened bool) *HTTPResult {
 func TestProbeHardenedAndInsecure(t *testing.T) {
 	want := map[bool]map[string]Status{
 		true: {"http.hsts": Pass, "http.hsts-subdomains": Pass, "http.hsts-preload": Pass, "http.frame": Pass, "http.nosniff": Pass,
-			"http.referrer": Pass, "http.coop": Pass, "http.csp": Pass, "http.server": Pass, "http.cors": Pass, "http.redirect": Pass,
+			"http.referrer": Pass, "http.coop": Pass, "http.csp": Pass, "http.server": Pass, "http.cors": Pass, "http.sri": Pass, "http.redirect": Pass,
 			"http.cookie-session": Pass, "http.cookie-csrf": Pass, "http.cookies": Pass, "http.admin": Note, "http.debug-404": Pass, "http.bogus-host": Pass},
 		false: {"http.hsts": Fail, "http.hsts-subdomains": Unknown, "http.hsts-preload": Unknown, "http.frame": Fail, "http.nosniff": Fail,
-			"http.referrer": Fail, "http.coop": Fail, "http.csp": Fail, "http.server": Fail, "http.cors": Fail, "http.redirect": Fail,
+			"http.referrer": Fail, "http.coop": Fail, "http.csp": Fail, "http.server": Fail, "http.cors": Fail, "http.sri": Fail, "http.redirect": Fail,
 			"http.cookie-session": Fail, "http.cookie-csrf": Fail, "http.cookies": Fail, "http.admin": Note, "http.debug-404": Fail, "http.bogus-host": Fail},
 	}
 	for _, hardened := range []bool{true, false} {
@@ -99,8 +104,8 @@ func TestProbeHardenedAndInsecure(t *testing.T) {
 			t.Errorf("hardened=%v: %d checks, want %d", hardened, len(res.Checks), len(want[hardened]))
 		}
 		s := ObservatoryScore(res)
-		if hardened && (s.Score != 120 || s.Grade != "A+") {
-			// 100, no penalty, then the bonuses: CSP default-src none +10, referrer +5, cookies +5 (XFO 0: no frame-ancestors).
+		if hardened && (s.Score != 125 || s.Grade != "A+") {
+			// 100, no penalty, then the bonuses: CSP default-src none +10, referrer +5, cookies +5, SRI +5 (XFO 0: no frame-ancestors).
 			t.Errorf("hardened score %+v", s)
 		}
 		if !hardened && s.Grade != "F" {

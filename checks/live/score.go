@@ -4,9 +4,9 @@ package live
 // baseline of 100, the penalties of every test, then (only when the result
 // is 90 or more) the bonuses, never below 0. The modifiers are the
 // Observatory's published ones (MDN's "HTTP Observatory: Tests & Scoring";
-// see docs/audit.md). Only the tests ctl runs count: subresource
-// integrity, CORP and contribute.json are not probed, so the score is
-// comparable, not identical.
+// see docs/audit.md). Only the tests ctl runs count: CORP, contribute.json
+// and the HSTS preload list are not probed, so the score is comparable,
+// not identical.
 type Score struct {
 	Score int    `json:"score"`
 	Grade string `json:"grade"`
