@@ -41,6 +41,7 @@ type Options struct {
 	HTTPURL      string
 	Django       bool
 	djangoSet    bool
+	adminSet     bool // --admin-allowed given (it overrides admin.allowed)
 	Pages        []string
 	AdminPath    string
 	AdminAllowed bool
@@ -101,6 +102,7 @@ environment; write ./NAME for the path.`,
 				opts.Target = args[0]
 			}
 			opts.djangoSet = cmd.Flags().Changed("django")
+			opts.adminSet = cmd.Flags().Changed("admin-allowed")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -121,8 +123,8 @@ environment; write ./NAME for the path.`,
 	fl.StringVar(&opts.HTTPURL, "http-url", "", "Live audit: the plain-HTTP `URL` the redirect probe asks (default: --url with http:// and port 80)")
 	fl.BoolVar(&opts.Django, "django", true, "Live audit: run manage.py check --deploy through the environment's exec")
 	fl.StringArrayVar(&opts.Pages, "page", nil, "Live audit: a `path` fetched for the session and CSRF cookies (repeatable; default the admin login page)")
-	fl.StringVar(&opts.AdminPath, "admin-path", "/admin/", "Live audit: the `path` where the admin is expected")
-	fl.BoolVar(&opts.AdminAllowed, "admin-allowed", false, "Live audit: the admin at --admin-path is known and accepted (its probe passes)")
+	fl.StringVar(&opts.AdminPath, "admin-path", "", "Live audit: the `path` where the admin is expected (default: admin.path of the environment, else /admin/)")
+	fl.BoolVar(&opts.AdminAllowed, "admin-allowed", false, "Live audit: the admin at --admin-path is known and accepted, its probe passes (default: admin.allowed of the environment)")
 	cmdutil.AddJSONFlags(cmd, &opts.Exporter, []string{"schemaVersion", "settings", "module", "djangoVersion", "versionSource", "environment", "envVars", "files", "findings", "resolvedSettings", "summary",
 		"layers", "passed", "score", "incomplete"})
 	return cmd
@@ -216,7 +218,7 @@ func Run(ctx context.Context, opts *Options) error {
 		return runLive(ctx, opts, name, cwd, format, failOn, aopts)
 	}
 	if opts.liveFlags() {
-		return cmdutil.UsageErrorf("--url, --http-url and --django apply to an environment: ctl audit ENV")
+		return cmdutil.UsageErrorf("--url, --http-url, --django, --admin-path and --admin-allowed apply to an environment: ctl audit ENV")
 	}
 	res, err := audit.Run(ctx, aopts)
 	if err != nil {

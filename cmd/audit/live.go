@@ -76,7 +76,7 @@ func resolveEnv(opts *Options, cwd string) (env string, err error) {
 
 // liveFlags reports whether a flag only the live audit takes was given.
 func (o *Options) liveFlags() bool {
-	return o.URL != "" || o.HTTPURL != "" || o.djangoSet
+	return o.URL != "" || o.HTTPURL != "" || o.djangoSet || o.AdminPath != "" || o.adminSet
 }
 
 // runLive is `ctl audit ENV`: the layers run concurrently and are
@@ -90,6 +90,14 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 	siteURL := opts.URL
 	if siteURL == "" {
 		siteURL = env.URL
+	}
+	// The admin: flags first, then the environment's admin: block.
+	adminPath, adminAllowed := opts.AdminPath, opts.AdminAllowed
+	if adminPath == "" {
+		adminPath = env.Admin.Path
+	}
+	if !opts.adminSet {
+		adminAllowed = env.Admin.Allowed
 	}
 	in := live.Inputs{Durations: map[string]time.Duration{}}
 	in.Display = func(p string) string {
@@ -112,7 +120,7 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 			defer wg.Done()
 			defer timed(live.LayerHTTP, time.Now())
 			in.HTTP, in.HTTPErr = live.Probe(ctx, live.ProbeOptions{URL: siteURL, HTTPURL: opts.HTTPURL, Pages: opts.Pages,
-				AdminPath: opts.AdminPath, AdminAllowed: opts.AdminAllowed})
+				AdminPath: adminPath, AdminAllowed: adminAllowed})
 		}()
 	}
 	// Django's own check: what it prints is redacted once the app's

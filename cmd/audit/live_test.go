@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,6 +129,37 @@ func TestLiveAuditLocal(t *testing.T) {
 		t.Errorf("the live SARIF lacks the edge result or the score:\n%s", sarif)
 	}
 	writeTest(t, filepath.Join(dir, "sarif.out"), sarif+errSarif)
+
+	// The admin login answers at /admin/: noted. An environment whose
+	// admin: block allows it passes the probe; --admin-allowed=false
+	// overrides the file.
+	if f := doc.Findings[find("http.admin")]; f.Status != "info" {
+		t.Errorf("http.admin without an allow-list: %+v", f)
+	}
+	writeTest(t, filepath.Join(proj, "ctl.yaml"), "environments:\n  local:\n    settings: mysite.settings_insecure\n    url: "+proxy+"\n    admin:\n      path: /admin/\n      allowed: true\n")
+	adminStatus := func(args ...string) string {
+		out, errOut, _ := runCtl(t, proj, env, append([]string{"audit", "local", "--json", "--django=false", "--http-url", site.HTTPURL}, args...)...)
+		writeTest(t, filepath.Join(dir, "admin"+strings.Join(args, "")+".out"), out+errOut)
+		var d liveDoc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatalf("%v\n%s%s", err, out, errOut)
+		}
+		for _, f := range d.Findings {
+			if f.ID == "http.admin" {
+				return f.Status
+			}
+		}
+		if strings.Contains(fmt.Sprint(d.Passed), "http.admin") {
+			return "passed"
+		}
+		return "absent"
+	}
+	if st := adminStatus(); st != "passed" {
+		t.Errorf("admin.allowed: true: http.admin is %s, want passed", st)
+	}
+	if st := adminStatus("--admin-allowed=false"); st != "info" {
+		t.Errorf("--admin-allowed=false over admin.allowed: true: http.admin is %s, want info", st)
+	}
 	testenv.AssertSecretNotInFiles(t, secret, []string{dir})
 }
 

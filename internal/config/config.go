@@ -93,6 +93,14 @@ type Sanitize struct {
 	Manage string // manage.py command and arguments, e.g. "scrub_users --all"
 }
 
+// Admin says where an environment's Django admin is served and whether
+// it is meant to be reachable from outside (an internal site, a staff
+// deployment): the live audit's http.admin probe then passes.
+type Admin struct {
+	Path    string // default /admin/
+	Allowed bool
+}
+
 // Logs are the log sources of an ssh or local environment.
 type Logs struct {
 	// Journal are systemd units (journalctl -u), ssh only.
@@ -123,6 +131,9 @@ type Environment struct {
 	Sanitize    Sanitize
 	// URL is the site's public address, probed by `ctl audit ENV`.
 	URL string
+	// Admin is where the site's Django admin is, and whether a public
+	// admin login is accepted there (the live audit's allow-list).
+	Admin Admin
 
 	// kubernetes
 	Context    string

@@ -261,3 +261,23 @@ func TestDriftIgnore(t *testing.T) {
 		t.Fatalf("drift: %+v", cfg.Drift)
 	}
 }
+
+// The admin: block is the live audit's allow-list for a public admin.
+func TestAdminBlock(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "ctl.yaml", "environments:\n  staff:\n    target: ssh\n    admin:\n      path: /staff/\n      allowed: true\n  prod:\n    target: ssh\n")
+	cfg, err := Load(LoadOptions{Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := cfg.Env("staff").Admin; a.Path != "/staff/" || !a.Allowed {
+		t.Fatalf("staff admin %+v", a)
+	}
+	if a := cfg.Env("prod").Admin; a.Path != "" || a.Allowed {
+		t.Fatalf("prod admin %+v", a)
+	}
+	write(t, dir, "ctl.yaml", "environments:\n  staff:\n    target: ssh\n    admin:\n      alowed: yes\n")
+	if _, err := Load(LoadOptions{Cwd: dir}); err == nil || !strings.Contains(err.Error(), `did you mean "allowed"`) {
+		t.Fatalf("typo: %v", err)
+	}
+}

@@ -128,6 +128,10 @@ func buildSchema() []*field {
 			func(e *Environment) *string { return &e.Sanitize.SQL }),
 		sfield("url", nil, "the site's public URL (https://…), probed over HTTP by `ctl audit ENV` (GET only, at most 20 requests)",
 			func(e *Environment) *string { return &e.URL }),
+		sfield("admin.path", nil, "where the Django admin is served (default /admin/): the live audit looks for its login page there",
+			func(e *Environment) *string { return &e.Admin.Path }),
+		mk("admin.allowed", kBool, nil, "a public admin login is accepted on this environment: the live audit's http.admin probe passes instead of noting it",
+			func(e *Environment, v any) { e.Admin.Allowed = v.(bool) }, func(e *Environment) any { return e.Admin.Allowed }),
 		sfield("sanitize.manage", nil, "manage.py command `ctl db pull` runs on the copy instead (local destination only), e.g. `scrub_users`",
 			func(e *Environment) *string { return &e.Sanitize.Manage }),
 
