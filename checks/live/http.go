@@ -156,6 +156,8 @@ type fetched struct {
 	body   string
 	err    error
 	url    string
+	// truncated: the body was longer than bodyLimit; body holds its start.
+	truncated bool
 }
 
 const bodyLimit = 256 << 10
@@ -185,8 +187,12 @@ func (p *prober) get(raw string, host string, header map[string]string) fetched 
 		return fetched{err: err, url: raw}
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, bodyLimit))
-	return fetched{status: resp.StatusCode, header: resp.Header, body: string(b), url: raw}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, bodyLimit+1))
+	truncated := len(b) > bodyLimit
+	if truncated {
+		b = b[:bodyLimit]
+	}
+	return fetched{status: resp.StatusCode, header: resp.Header, body: string(b), url: raw, truncated: truncated}
 }
 
 func (p *prober) resolve(path string) string {

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"fmt"
 	"mime"
 	"net/url"
 	"strings"
@@ -124,6 +125,10 @@ func checkSRI(f fetched, pageURL string) Check {
 		c.Status = Fail
 		c.Evidence = strings.Join(external, " ")
 		c.Message = "Scripts from another site have no integrity attribute (Subresource Integrity): a compromised host can change them."
+	case f.truncated:
+		// What was not read may hold the script that fails.
+		c.Status, c.Observatory, c.Modifier = Unknown, "", 0
+		c.Message = fmt.Sprintf("The page is larger than %d kB and only its start was read: scripts after it were not checked.", bodyLimit>>10)
 	case foreign:
 		c.Message = "Every script from another site has an integrity attribute and loads over HTTPS."
 	case len(scripts) == 0:

@@ -61,3 +61,16 @@ func TestScriptTagsAttributes(t *testing.T) {
 		t.Fatalf("defer missing: %v", got[0])
 	}
 }
+
+// A page cut at the body limit: a failure seen stands, a pass is unknown.
+func TestCheckSRITruncated(t *testing.T) {
+	html := http.Header{"Content-Type": {"text/html"}}
+	c := checkSRI(fetched{header: html, body: `<script src="/a.js"></script>`, truncated: true}, "https://example.com/")
+	if c.Status != Unknown || c.Observatory != "" {
+		t.Fatalf("truncated clean page: %+v", c)
+	}
+	c = checkSRI(fetched{header: html, body: `<script src="http://cdn.other.net/a.js"></script>`, truncated: true}, "https://example.com/")
+	if c.Status != Fail || c.Modifier != -50 {
+		t.Fatalf("truncated page with an insecure script: %+v", c)
+	}
+}
