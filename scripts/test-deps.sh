@@ -25,6 +25,7 @@ declare -A probe=(
   [pre-commit]=/usr/bin/pre-commit
   [rpm]=/usr/bin/rpm
   [python3-gunicorn]=/usr/lib/python3/dist-packages/gunicorn
+  [sudo]=/usr/bin/sudo
 )
 
 missing=()

@@ -61,6 +61,9 @@ type SSHDOptions struct {
 	Key SSHKey
 	// Extra lines for sshd_config.
 	Extra []string
+	// User is who may log in (default: the user running the tests).
+	// Another user needs the tests to run as root (see SudoRig).
+	User string
 }
 
 // StartSSHD starts an sshd and waits until it accepts connections. It
@@ -80,6 +83,12 @@ func StartSSHD(t testing.TB, o SSHDOptions) *SSHD {
 	if err != nil {
 		t.Fatal(err)
 	}
+	other := o.User != "" && o.User != u.Username
+	if other {
+		if u, err = user.Lookup(o.User); err != nil {
+			t.Fatal(err)
+		}
+	}
 	dir := t.TempDir()
 	hostKey := filepath.Join(dir, "ssh_host_ed25519_key")
 	if out, err := exec.Command(keygen, "-q", "-t", "ed25519", "-N", "", "-C", o.Name, "-f", hostKey).CombinedOutput(); err != nil {
@@ -96,6 +105,23 @@ func StartSSHD(t testing.TB, o SSHDOptions) *SSHD {
 	home := filepath.Join(dir, "home")
 	if err := os.Mkdir(home, 0o700); err != nil {
 		t.Fatal(err)
+	}
+	if other {
+		// sshd reads the keys as the user logging in (t.TempDir's parent
+		// is private to root); the session's HOME is that user's own.
+		kd, err := os.MkdirTemp("", "ctl-sshd-keys-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(kd) })
+		if err := os.Chmod(kd, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		authorized = filepath.Join(kd, "authorized_keys")
+		if err := os.WriteFile(authorized, []byte(o.Key.Public+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		home = u.HomeDir
 	}
 	// sshd needs its privilege separation directory.
 	_ = os.MkdirAll("/run/sshd", 0o755)
@@ -234,13 +260,20 @@ func StartSSHFleet(t testing.TB, names ...string) *SSHFleet {
 // every host (e.g. "SetEnv PATH=..." to put stand-in tools first).
 func StartSSHFleetWith(t testing.TB, extra []string, names ...string) *SSHFleet {
 	t.Helper()
+	return StartSSHFleetAs(t, "", extra, names...)
+}
+
+// StartSSHFleetAs is StartSSHFleetWith for logins as user ("" for the
+// user running the tests).
+func StartSSHFleetAs(t testing.TB, login string, extra []string, names ...string) *SSHFleet {
+	t.Helper()
 	f := &SSHFleet{Key: NewSSHKey(t)}
 	dir := t.TempDir()
 	f.Config = filepath.Join(dir, "ssh_config")
 	f.KnownHosts = filepath.Join(dir, "known_hosts")
 	var cfg, kh strings.Builder
 	for _, n := range names {
-		s := StartSSHD(t, SSHDOptions{Name: n, Key: f.Key, Extra: extra})
+		s := StartSSHD(t, SSHDOptions{Name: n, Key: f.Key, Extra: extra, User: login})
 		f.Hosts = append(f.Hosts, s)
 		fmt.Fprintf(&cfg, "Host %s\n  HostName 127.0.0.1\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n\n",
 			n, s.Port, s.User, f.Key.Private, f.KnownHosts)

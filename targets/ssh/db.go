@@ -161,10 +161,7 @@ func (t *Target) remoteEnv(ctx context.Context, host string) (map[string]string,
 		script = "exec systemctl show --property=Environment --value -- " + quote(unit)
 	} else {
 		desc = fmt.Sprintf("%s:%s", host, from)
-		script = "cat -- " + quote(from)
-		if t.env.SudoUser != "" {
-			script = "cat -- " + quote(from) + " 2>/dev/null || exec sudo -n -u " + quote(t.env.SudoUser) + " cat -- " + quote(from)
-		}
+		script = t.readFileScript(from, 66)
 	}
 	out, errs, code, err := t.output(ctx, host, script)
 	if err != nil {

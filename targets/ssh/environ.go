@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ctlops/ctl/internal/dotenv"
@@ -60,14 +61,7 @@ func (t *Target) AppEnv(ctx context.Context) (*targets.Environ, error) {
 // readEnvFile reads one dotenv file on host as the ssh user (or sudo_user
 // when the ssh user may not read it); ok is false when it does not exist.
 func (t *Target) readEnvFile(ctx context.Context, host, file string) ([]targets.EnvVar, bool, error) {
-	script := "[ -e " + quote(file) + " ] || exit 66; cat -- " + quote(file)
-	if t.env.SudoUser != "" {
-		script += " 2>/dev/null || exec sudo -n -u " + quote(t.env.SudoUser) + " cat -- " + quote(file)
-	}
-	if d := t.env.Dir; d != "" && !strings.HasPrefix(file, "/") {
-		script = "cd " + quote(d) + " 2>/dev/null || exit 66; " + script
-	}
-	out, errs, code, err := t.output(ctx, host, script)
+	out, errs, code, err := t.output(ctx, host, t.readFileScript(file, 66))
 	if err != nil {
 		return nil, false, err
 	}
@@ -96,4 +90,21 @@ func (t *Target) readEnvFile(ctx context.Context, host, file string) ([]targets.
 			Source: targets.EnvSource{Kind: targets.SourceFile, Name: file, Host: t.display(host), Line: v.Line}})
 	}
 	return vars, true, nil
+}
+
+// readFileScript is the remote script that prints file (a relative one
+// in dir) and exits missing when it does not exist. It reads as the ssh
+// user; when sudo_user is set and that fails — the file unreadable, or
+// the app's directory closed to the ssh user, so that the file looks
+// missing — it asks again as sudo_user, whose answer stands.
+func (t *Target) readFileScript(file string, missing int) string {
+	m := strconv.Itoa(missing)
+	inner := "[ -e " + quote(file) + " ] || exit " + m + "; exec cat -- " + quote(file)
+	if d := t.env.Dir; d != "" && !strings.HasPrefix(file, "/") {
+		inner = "cd " + quote(d) + " 2>/dev/null || exit " + m + "; " + inner
+	}
+	if t.env.SudoUser == "" {
+		return inner
+	}
+	return "(" + inner + ") 2>/dev/null && exit 0; exec sudo -n -u " + quote(t.env.SudoUser) + " -- sh -c " + quote(inner)
 }

@@ -125,11 +125,7 @@ func (t *Target) inDir(file, script string) string {
 // readRaw reads file on host (as the ssh user, else sudo_user); ok is
 // false when it does not exist.
 func (t *Target) readRaw(ctx context.Context, host, file string) ([]byte, bool, error) {
-	script := "[ -e " + quote(file) + " ] || exit 67; cat -- " + quote(file)
-	if t.env.SudoUser != "" {
-		script += " 2>/dev/null || exec sudo -n -u " + quote(t.env.SudoUser) + " cat -- " + quote(file)
-	}
-	out, errs, code, err := t.output(ctx, host, t.inDir(file, script))
+	out, errs, code, err := t.output(ctx, host, t.readFileScript(file, 67))
 	switch {
 	case err != nil:
 		return nil, false, err

@@ -172,7 +172,9 @@ func remoteLogCommand(s logSource, req targets.LogRequest, since time.Duration, 
 	if s.kind == "file" && sudoUser != "" {
 		f := quote(s.name)
 		tail := strings.TrimPrefix(cmd, "date +%z; ")
-		cmd = "date +%z; if [ -r " + f + " ] || [ ! -e " + f + " ]; then exec " + tail + "; else exec sudo -n -u " + quote(sudoUser) + " -- " + tail + "; fi"
+		// Not readable (or not visible: the app's directory may be closed
+		// to the ssh user): as sudo_user.
+		cmd = "date +%z; if [ -r " + f + " ]; then exec " + tail + "; else exec sudo -n -u " + quote(sudoUser) + " -- " + tail + "; fi"
 		if !req.Follow {
 			return "sh -c " + quote(cmd)
 		}
