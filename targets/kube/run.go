@@ -20,7 +20,9 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/remotecommand"
@@ -368,18 +370,10 @@ func (t *Target) watchLoop(ctx context.Context, client rest.Interface, resource 
 			continue
 		}
 		rv := ""
-		switch l := list.(type) {
-		case *corev1.PodList:
-			rv = l.ResourceVersion
-			for i := range l.Items {
-				fn(watch.Added, &l.Items[i])
-			}
-		case *batchv1.JobList:
-			rv = l.ResourceVersion
-			for i := range l.Items {
-				fn(watch.Added, &l.Items[i])
-			}
+		if la, err := meta.ListAccessor(list); err == nil {
+			rv = la.GetResourceVersion()
 		}
+		_ = meta.EachListItem(list, func(o runtime.Object) error { fn(watch.Added, o); return nil })
 		w, err := lw.WatchWithContext(ctx, metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true})
 		if apierrors.IsForbidden(err) {
 			fail(t.conn.Classify(err, "watch", full, t.namespace))
