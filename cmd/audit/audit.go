@@ -243,18 +243,7 @@ func Run(ctx context.Context, opts *Options) error {
 		// Code scanning resolves relative URIs against the repository
 		// root: use the git work tree holding the project, so that a
 		// project in a subdirectory (backend/manage.py) still maps.
-		base := res.SourceRoot()
-		toRoot := func(file string) string {
-			abs := file
-			if !filepath.IsAbs(abs) {
-				abs = filepath.Join(cwd, file)
-			}
-			if rel, err := filepath.Rel(base, abs); err == nil && !strings.HasPrefix(rel, "..") {
-				return rel
-			}
-			return "file://" + filepath.ToSlash(abs)
-		}
-		if err := res.WriteSARIF(opts.IO.Out, build.Version, toRoot); err != nil {
+		if err := res.WriteSARIF(opts.IO.Out, build.Version, sarifURI(res.SourceRoot(), cwd)); err != nil {
 			return err
 		}
 	default:
@@ -373,5 +362,21 @@ func writeSettings(w io.Writer, cs *iostreams.ColorScheme, res *audit.Result, tt
 	}
 	if tty {
 		fmt.Fprintln(w)
+	}
+}
+
+// sarifURI maps a finding's file (relative to cwd, or absolute) to its
+// SARIF URI: relative to base (the source root code scanning resolves
+// against) when inside it, else an absolute file:// URI.
+func sarifURI(base, cwd string) func(string) string {
+	return func(file string) string {
+		abs := file
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, file)
+		}
+		if rel, err := filepath.Rel(base, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+		return "file://" + filepath.ToSlash(abs)
 	}
 }

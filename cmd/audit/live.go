@@ -252,17 +252,7 @@ func runLive(ctx context.Context, opts *Options, name, cwd, format string, failO
 	case "sarif":
 		toRoot := func(file string) string { return filepath.ToSlash(file) }
 		if in.Static != nil {
-			base := in.Static.SourceRoot()
-			toRoot = func(file string) string {
-				abs := file
-				if !filepath.IsAbs(abs) {
-					abs = filepath.Join(cwd, file)
-				}
-				if rel, err := filepath.Rel(base, abs); err == nil && !strings.HasPrefix(rel, "..") {
-					return rel
-				}
-				return "file://" + filepath.ToSlash(abs)
-			}
+			toRoot = sarifURI(in.Static.SourceRoot(), cwd)
 		}
 		if err := rep.WriteSARIF(opts.IO.Out, build.Version, siteURL, toRoot); err != nil {
 			return err
