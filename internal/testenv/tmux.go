@@ -30,16 +30,28 @@ func StartTmux(t testing.TB, dir string, env []string, w, h int, argv ...string)
 	for _, a := range argv {
 		quoted = append(quoted, shellQuote(a))
 	}
+	// The environment goes through a private file the script sources,
+	// not tmux's argv: it may hold a secret (a DSN), and argv is readable
+	// by every process — other tests scan /proc for their secrets. The
+	// script removes the file once read (tests scan files too).
+	envFile := filepath.Join(tmp, "env")
+	var eb strings.Builder
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			fmt.Fprintf(&eb, "%s=%s\n", k, shellQuote(v))
+		}
+	}
+	if err := os.WriteFile(envFile, []byte(eb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	script := filepath.Join(tmp, "run.sh")
-	body := fmt.Sprintf("#!/bin/sh\ncd %s || exit 99\n%s\necho $? > %s.tmp && mv %s.tmp %s\nsleep 600\n",
-		shellQuote(dir), strings.Join(quoted, " "), m.codeFile, m.codeFile, m.codeFile)
+	body := fmt.Sprintf("#!/bin/sh\nset -a\n. %s\nset +a\nrm -f %s\ncd %s || exit 99\n%s\necho $? > %s.tmp && mv %s.tmp %s\nsleep 600\n",
+		shellQuote(envFile), shellQuote(envFile), shellQuote(dir), strings.Join(quoted, " "), m.codeFile, m.codeFile, m.codeFile)
 	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "-S", m.socket, "-f", "/dev/null", "new-session", "-d", "-s", "ctl",
-		"-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "/usr/bin/env", "-i")
-	cmd.Args = append(cmd.Args, env...)
-	cmd.Args = append(cmd.Args, "/bin/sh", script)
+		"-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "/usr/bin/env", "-i", "/bin/sh", script)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("starting tmux: %v: %s", err, out)
 	}

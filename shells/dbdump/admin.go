@@ -85,7 +85,7 @@ func (a *Admin) Exists(ctx context.Context, name string) (bool, error) {
 
 // Connections counts the other sessions on database name.
 func (a *Admin) Connections(ctx context.Context, name string) (int, error) {
-	rows, err := a.query(ctx, "select count(*) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", name)
+	rows, err := a.query(ctx, "select count(*) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and backend_type = 'client backend'", name)
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}

@@ -5,6 +5,7 @@ package dbdumptest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -89,7 +90,26 @@ func redact(t testing.TB, err error) string {
 // Drop drops database name (ending its connections).
 func Drop(t testing.TB, name string) {
 	t.Helper()
-	Exec(t, "postgres", fmt.Sprintf(`drop database if exists "%s" with (force)`, name))
+	// WITH (FORCE) refuses, for a non-superuser, while an autovacuum
+	// worker is in the database (PostgreSQL 15: SQLSTATE 42501, as after
+	// a bulk seed); the worker soon stops: try again.
+	sql := fmt.Sprintf(`drop database if exists "%s" with (force)`, name)
+	for attempt := 0; ; attempt++ {
+		conn, err := pgconn.Connect(context.Background(), DSNFor(t, "postgres"))
+		if err != nil {
+			t.Fatalf("connecting to postgres: %v", redact(t, err))
+		}
+		_, err = conn.Exec(context.Background(), sql).ReadAll()
+		conn.Close(context.Background())
+		var pe *pgconn.PgError
+		if err == nil {
+			return
+		}
+		if !errors.As(err, &pe) || pe.Code != "42501" || attempt >= 40 {
+			t.Fatalf("dropping %s: %v", name, redact(t, err))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }
 
 // DropLike drops every database whose name starts with prefix.
